@@ -1,0 +1,918 @@
+"""A corpus on disk: ``manifest.csv`` plus article files, read with a ledger of every row.
+
+Layout::
+
+    corpora/NAME/
+        manifest.csv        one row per article (UTF-8, header first)
+        articles/ID.txt     article texts, UTF-8
+        coding/             optional coded sheets for validation
+
+Manifest columns: ``doc_id, outlet, date, date_precision, title, url, script, file, source``
+are required; ``text_sha256`` (written by :func:`add_articles`) and ``encoding`` (the declared
+encoding of a file that is not UTF-8) are optional; every other column is kept as metadata and
+flows through to the outputs.
+
+Rules when reading (:func:`load_corpus`):
+
+- The manifest must be UTF-8 (a BOM is accepted) without NUL bytes; its header must hold every
+  required column, once. A quoted field that runs over a line break stops the read with the line
+  where it starts: it is what an unclosed quote looks like, and it would swallow the rows after
+  it. These problems raise :class:`~framing.errors.CorpusError` (file, line, value).
+- Every other problem concerns one row. The row is **skipped** with a code and a reason in the
+  ledger, never dropped without a word: wrong number of fields, an empty or malformed
+  ``doc_id``, a ``doc_id`` used before, no outlet, a date that cannot be read, a file path that
+  is absolute, contains ``..``, a hidden part or a back-slash, or leads outside the corpus
+  through a link, a missing or oversized file, bytes that cannot be decoded, an article with no
+  text.
+- A row whose text (see :func:`text_sha256`) equals an earlier row's is a **duplicate** of it.
+- Rows in = ingested + skipped + duplicates, always (:meth:`Corpus.counts`).
+- Values are read as text exactly as written: ``NA``, ``None`` and ``001`` stay strings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from framing import atomic
+from framing.dates import DateError, ParsedDate, parse_date
+from framing.encoding import DecodeError, decode_bytes
+from framing.errors import CorpusError
+from framing.segment import split_paragraphs
+from framing.textview import SCRIPTS, detect_script
+
+MANIFEST = "manifest.csv"
+ARTICLES_DIR = "articles"
+REQUIRED_COLUMNS = (
+    "doc_id",
+    "outlet",
+    "date",
+    "date_precision",
+    "title",
+    "url",
+    "script",
+    "file",
+    "source",
+)
+#: Columns ``framing init`` writes: the required ones and the content hash.
+MANIFEST_COLUMNS = (*REQUIRED_COLUMNS, "text_sha256")
+#: Largest article file read, in bytes (checked before reading).
+MAX_ARTICLE_BYTES = 5_000_000
+#: Longest manifest or import field, in characters.
+MAX_FIELD_CHARS = 10_000
+#: Allowed ``doc_id``: safe as a file name on every system.
+DOC_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
+#: Ledger statuses.
+STATUSES = ("ingested", "skipped", "duplicate")
+
+csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_FIELD_CHARS))
+
+
+# --------------------------------------------------------------------------- text hashing
+
+
+def normalise_newlines(text: str) -> str:
+    """Return ``text`` with ``\\r\\n`` and ``\\r`` line ends turned into ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_sha256(text: str) -> str:
+    """Content hash of an article, used to find duplicates.
+
+    The hash is SHA-256 over the UTF-8 bytes of the *canonical text*: the decoded text (BOM
+    already removed) with line ends turned into ``\\n``, trailing white space removed from
+    every line and trailing empty lines removed. So the same article saved with another
+    encoding, a BOM or Windows line ends has the same hash; any change to a character does
+    not. No Unicode normalisation is applied (NFC would merge compatibility ideographs).
+    """
+    lines = [ln.rstrip() for ln in normalise_newlines(text).split("\n")]
+    canonical = "\n".join(lines).rstrip("\n")
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """What happened to one manifest (or import) row.
+
+    Attributes
+    ----------
+    line : int
+        Physical line of the row in its file (1-based; the header is line 1).
+    doc_id : str
+        The row's ``doc_id`` as written (may be empty for a skipped row).
+    file : str
+        The row's ``file`` value (or ``text`` for imports of inline text).
+    status : str
+        ``ingested``, ``skipped`` or ``duplicate``.
+    code : str
+        Short machine-readable reason (``bad_date``, ``missing_file`` ...); for ingested rows
+        an optional warning code (``text_changed``) or empty.
+    detail : str
+        Human-readable reason naming the value and what was expected.
+    duplicate_of : str
+        For duplicates, the ``doc_id`` of the article it repeats.
+    """
+
+    line: int
+    doc_id: str
+    file: str
+    status: str
+    code: str = ""
+    detail: str = ""
+    duplicate_of: str = ""
+
+
+@dataclass
+class Article:
+    """One ingested article: metadata from the manifest plus its decoded text."""
+
+    doc_id: str
+    outlet: str
+    date: ParsedDate
+    title: str
+    url: str
+    source: str
+    file: str
+    text: str
+    encoding: str
+    line: int
+    sha256: str
+    script: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus: its ingested articles and the ledger of every manifest row."""
+
+    root: Path
+    columns: list[str]
+    articles: list[Article]
+    ledger: list[LedgerRow]
+    orphans: list[str]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts: ``rows``, ``ingested``, ``skipped``, ``duplicates``, ``orphan_files``."""
+        c = {s: sum(1 for r in self.ledger if r.status == s) for s in STATUSES}
+        out = {
+            "rows": len(self.ledger),
+            "ingested": c["ingested"],
+            "skipped": c["skipped"],
+            "duplicates": c["duplicate"],
+            "orphan_files": len(self.orphans),
+        }
+        if out["rows"] != out["ingested"] + out["skipped"] + out["duplicates"]:
+            raise AssertionError("ledger does not conserve rows")  # pragma: no cover
+        return out
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return (
+            f"<Corpus {self.root.name!r}: {c['ingested']} articles, "
+            f"{c['skipped']} skipped, {c['duplicates']} duplicates>"
+        )
+
+
+# --------------------------------------------------------------------------- CSV reading
+
+
+def read_table_bytes(data: bytes, path: str) -> str:
+    """Decode a manifest or import table: UTF-8 (BOM allowed), no NUL bytes.
+
+    Raises
+    ------
+    CorpusError
+        naming the line of the first NUL or undecodable byte.
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise CorpusError(
+                "file is UTF-16; save it as 'CSV UTF-8' (framing reads tables as UTF-8)", path
+            )
+        raise CorpusError("NUL byte in the file; tables must be plain UTF-8 text", path, line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"not valid UTF-8 at byte {exc.start}; save the table as 'CSV UTF-8' "
+            "(GBK or Big5 tables are not guessed)",
+            path,
+            line,
+            repr(data[exc.start : exc.start + 8]),
+        ) from None
+
+
+def iter_csv_records(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, fields)`` for each record of a CSV text, header included.
+
+    ``line`` is the physical line where the record starts. A record that spans several
+    lines (a quoted field with a line break) raises :class:`CorpusError` at its first line,
+    because that is how an unclosed quote shows itself. Blank lines are passed over.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    prev_end = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CorpusError(f"CSV syntax error: {exc}", path, reader.line_num) from None
+        end = reader.line_num
+        # Blank lines come back as empty records, so a record starts right after the last.
+        start = prev_end + 1
+        prev_end = end
+        if not fields:
+            continue
+        if end > start:
+            spanning = next((f for f in fields if "\n" in f or "\r" in f), "")
+            raise CorpusError(
+                f"a quoted field runs from line {start} to line {end}: probably an unclosed "
+                "quote (each row must stay on one line)",
+                path,
+                start,
+                spanning[:80],
+            )
+        yield start, fields
+
+
+def read_header(fields: list[str], path: str, required: Sequence[str]) -> list[str]:
+    """Check a header row: names stripped, none empty or repeated, required ones present."""
+    names = [f.strip() for f in fields]
+    if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
+        raise CorpusError(
+            "header has one column; the file looks semicolon- or tab-separated "
+            "(framing reads comma-separated UTF-8)",
+            path,
+            1,
+            names[0],
+        )
+    for i, name in enumerate(names):
+        if not name:
+            raise CorpusError(f"header column {i + 1} has no name", path, 1)
+        if name in names[:i]:
+            raise CorpusError("column name appears twice in the header", path, 1, name)
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise CorpusError(
+            f"header lacks required column(s) {', '.join(missing)}; "
+            f"found {', '.join(names)}",
+            path,
+            1,
+        )
+    return names
+
+
+def read_manifest(root: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Read ``manifest.csv`` of a corpus.
+
+    Returns
+    -------
+    columns : list of str
+        Header names in file order.
+    rows : list of (int, dict or list)
+        ``(line, {column: value})`` per record; a record with the wrong number of fields is
+        returned as ``(line, list_of_fields)`` so the caller can skip it with a reason.
+    """
+    path = Path(root) / MANIFEST
+    shown = str(path)
+    if not path.is_file():
+        raise CorpusError(
+            "no manifest.csv here; create a corpus with 'framing init DIR'", shown
+        )
+    text = read_table_bytes(path.read_bytes(), shown)
+    records = iter_csv_records(text, shown)
+    first = next(records, None)
+    if first is None:
+        raise CorpusError("manifest is empty (no header line)", shown, 1)
+    columns = read_header(first[1], shown, REQUIRED_COLUMNS)
+    rows: list[tuple[int, dict]] = []
+    for line, fields in records:
+        if len(fields) != len(columns):
+            rows.append((line, fields))  # type: ignore[arg-type]
+        else:
+            rows.append((line, dict(zip(columns, fields, strict=True))))
+    return columns, rows
+
+
+# --------------------------------------------------------------------------- row checks
+
+
+class RowSkip(Exception):
+    """One row cannot be ingested; carries the ledger code and reason."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def check_relative_path(value: str) -> PurePosixPath:
+    """Validate a manifest ``file`` value as a safe relative POSIX path (or raise RowSkip)."""
+    if not value:
+        raise RowSkip("missing_file", "column 'file' is empty")
+    if "\x00" in value:
+        raise RowSkip("bad_path", f"file path {value!r} contains a NUL character")
+    if "\\" in value:
+        raise RowSkip("bad_path", f"file path {value!r} uses '\\'; write paths with '/'")
+    if value.startswith("/") or re.match(r"[A-Za-z]:", value) or "://" in value:
+        raise RowSkip("path_absolute", f"file path {value!r} is absolute; give it relative to "
+                      "the corpus folder")
+    parts = PurePosixPath(value).parts
+    if ".." in parts:
+        raise RowSkip("path_escape", f"file path {value!r} leads outside the corpus ('..')")
+    if any(p.startswith(".") for p in parts):
+        raise RowSkip("bad_path", f"file path {value!r} has a hidden part (starting with '.')")
+    return PurePosixPath(value)
+
+
+def read_article_file(root: Path, value: str) -> bytes:
+    """Return the bytes of the article file ``value`` (relative to ``root``) or raise RowSkip."""
+    rel = check_relative_path(value)
+    path = root / rel
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise RowSkip("missing_file", f"file {value!r} does not exist") from None
+    except (OSError, RuntimeError) as exc:
+        raise RowSkip("bad_path", f"file {value!r} cannot be resolved: {exc}") from None
+    if not resolved.is_relative_to(root.resolve()):
+        raise RowSkip("path_escape", f"file {value!r} is a link leading outside the corpus")
+    if not resolved.is_file():
+        raise RowSkip("not_a_file", f"{value!r} is not a regular file")
+    size = resolved.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise RowSkip(
+            "too_large", f"file {value!r} has {size} bytes; the limit is {MAX_ARTICLE_BYTES}"
+        )
+    try:
+        return resolved.read_bytes()
+    except OSError as exc:
+        raise RowSkip("unreadable", f"file {value!r} cannot be read: {exc.strerror}") from None
+
+
+def decode_article(data: bytes, declared: str | None, source: str) -> tuple[str, str]:
+    """Decode article bytes; return ``(text with \\n line ends, encoding)`` or raise RowSkip."""
+    try:
+        dec = decode_bytes(data, declared=declared or None, source=source)
+    except DecodeError as exc:
+        raise RowSkip("bad_encoding", str(exc)) from None
+    text = normalise_newlines(dec.text)
+    if not split_paragraphs(text):
+        raise RowSkip("empty_article", f"file {source!r} holds no text")
+    return text, dec.encoding
+
+
+def read_date(value: str, precision: str) -> ParsedDate:
+    """Parse a manifest date with its precision, or raise RowSkip."""
+    if not value.strip():
+        raise RowSkip("bad_date", "column 'date' is empty")
+    try:
+        return parse_date(value, precision=precision.strip() or None)
+    except DateError as exc:
+        raise RowSkip("bad_date", str(exc)) from None
+
+
+def check_fields(values: dict[str, str]) -> None:
+    """Check doc_id, outlet, script and field lengths of one row (raise RowSkip)."""
+    for name, value in values.items():
+        if len(value) > MAX_FIELD_CHARS:
+            raise RowSkip(
+                "field_too_long",
+                f"column {name!r} has {len(value)} characters; the limit is {MAX_FIELD_CHARS}",
+            )
+    doc_id = values.get("doc_id", "")
+    if not doc_id:
+        raise RowSkip("bad_doc_id", "column 'doc_id' is empty")
+    if not DOC_ID_PATTERN.fullmatch(doc_id):
+        raise RowSkip(
+            "bad_doc_id",
+            f"doc_id {doc_id!r} must be 1-128 letters, digits, '_', '-' or '.', "
+            "starting with a letter or digit",
+        )
+    if not values.get("outlet", "").strip():
+        raise RowSkip("missing_outlet", "column 'outlet' is empty")
+    script = values.get("script", "")
+    if script and script not in SCRIPTS:
+        raise RowSkip("bad_script", f"script {script!r} is not one of {', '.join(SCRIPTS)}")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
+    """Read and check a corpus: every manifest row ends up in the ledger.
+
+    Parameters
+    ----------
+    root : path
+        The corpus folder (holding ``manifest.csv``).
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    Corpus
+        Ingested articles sorted by ``doc_id``, and one ledger row per manifest row in file
+        order.
+
+    Raises
+    ------
+    CorpusError
+        When the manifest itself cannot be read (see the module rules).
+    """
+    from tqdm import tqdm
+
+    root_path = Path(root)
+    columns, rows = read_manifest(root_path)
+    shown = str(root_path / MANIFEST)
+    ledger: list[LedgerRow] = []
+    articles: list[Article] = []
+    seen_ids: dict[str, int] = {}
+    seen_hash: dict[str, str] = {}
+    referenced: set[str] = set()
+    bar = tqdm(rows, desc="reading articles", unit="article", disable=not progress, leave=False)
+    for line, values in bar:
+        if isinstance(values, list):
+            ledger.append(
+                LedgerRow(
+                    line,
+                    values[0] if values else "",
+                    "",
+                    "skipped",
+                    "row_arity",
+                    f"{shown}:{line}: row has {len(values)} fields, the header has "
+                    f"{len(columns)}",
+                )
+            )
+            continue
+        doc_id, file_value = values.get("doc_id", ""), values.get("file", "")
+        try:
+            check_fields(values)
+            if doc_id in seen_ids:
+                raise RowSkip(
+                    "duplicate_doc_id", f"doc_id {doc_id!r} is already used on line "
+                    f"{seen_ids[doc_id]}"
+                )
+            seen_ids[doc_id] = line
+            date = read_date(values["date"], values["date_precision"])
+            data = read_article_file(root_path, file_value)
+            referenced.add(str(check_relative_path(file_value)))
+            text, encoding = decode_article(data, values.get("encoding"), file_value)
+        except RowSkip as skip:
+            ledger.append(
+                LedgerRow(line, doc_id, file_value, "skipped", skip.code,
+                          f"{shown}:{line}: {skip.detail}")
+            )
+            continue
+        sha = text_sha256(text)
+        if sha in seen_hash:
+            ledger.append(
+                LedgerRow(line, doc_id, file_value, "duplicate", "duplicate_text",
+                          f"{shown}:{line}: same text as article {seen_hash[sha]!r}",
+                          seen_hash[sha])
+            )
+            continue
+        seen_hash[sha] = doc_id
+        code = detail = ""
+        recorded = values.get("text_sha256", "")
+        if recorded and recorded != sha:
+            code = "text_changed"
+            detail = (f"{shown}:{line}: text of {file_value!r} differs from the text_sha256 "
+                      "recorded when it was added (the file was edited)")
+        ledger.append(LedgerRow(line, doc_id, file_value, "ingested", code, detail))
+        articles.append(
+            Article(
+                doc_id=doc_id,
+                outlet=values["outlet"].strip(),
+                date=date,
+                title=values["title"],
+                url=values["url"],
+                source=values["source"],
+                file=file_value,
+                text=text,
+                encoding=encoding,
+                line=line,
+                sha256=sha,
+                script=detect_script(text),
+                meta=dict(values),
+            )
+        )
+    orphans = find_orphans(root_path, referenced)
+    articles.sort(key=lambda a: a.doc_id)
+    return Corpus(root_path, columns, articles, ledger, orphans)
+
+
+def find_orphans(root: Path, referenced: set[str]) -> list[str]:
+    """Files under ``articles/`` that no manifest row references (sorted)."""
+    folder = root / ARTICLES_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not any(p.startswith(".") for p in Path(rel).parts):
+            if rel not in referenced:
+                found.append(rel)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def init_corpus(root: str | os.PathLike[str]) -> Path:
+    """Create an empty corpus: ``manifest.csv`` (header only) and ``articles/``.
+
+    Raises
+    ------
+    CorpusError
+        If ``root`` already holds a manifest.
+    """
+    path = Path(root)
+    if (path / MANIFEST).exists():
+        raise CorpusError("a corpus already exists here (manifest.csv found)", str(path))
+    if path.exists() and not path.is_dir():
+        raise CorpusError("path exists and is not a folder", str(path))
+    (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+    atomic.write_text(path / MANIFEST, manifest_text(list(MANIFEST_COLUMNS), []))
+    return path
+
+
+def manifest_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """Render manifest rows as CSV text (UTF-8, ``\\n`` line ends, minimal quoting)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return buf.getvalue()
+
+
+@contextlib.contextmanager
+def corpus_lock(root: Path) -> Iterator[None]:
+    """Hold ``.framing.lock`` in the corpus so two writers cannot interleave.
+
+    A lock left by a process that no longer runs is taken over.
+    """
+    lock = root / ".framing.lock"
+    for _attempt in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text(encoding="utf-8").strip() or "0")
+            except (OSError, ValueError):
+                pid = 0
+            if pid and _alive(pid):
+                raise CorpusError(
+                    f"another framing command (pid {pid}) is writing this corpus; "
+                    "wait for it, or remove .framing.lock if it is gone",
+                    str(root),
+                ) from None
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(str(os.getpid()))
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+        return
+    raise CorpusError("could not take the corpus lock", str(root))  # pragma: no cover
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article checked and ready to be written by :func:`commit_articles`."""
+
+    row: dict[str, str]
+    text: str
+
+
+def existing_hashes(root: Path, columns: list[str], rows: list[tuple[int, dict]]) -> dict:
+    """Map text hash → (doc_id, line) for the corpus's current rows (reads files lacking one)."""
+    hashes: dict[str, tuple[str, int]] = {}
+    for line, values in rows:
+        if not isinstance(values, dict):
+            continue
+        sha = values.get("text_sha256", "")
+        if not sha:
+            try:
+                data = read_article_file(root, values.get("file", ""))
+                text, _ = decode_article(data, values.get("encoding"), values.get("file", ""))
+            except RowSkip:
+                continue
+            sha = text_sha256(text)
+        hashes.setdefault(sha, (values.get("doc_id", ""), line))
+    return hashes
+
+
+def prepare_article(
+    text: str,
+    *,
+    outlet: str,
+    date: str,
+    date_precision: str = "",
+    title: str = "",
+    url: str = "",
+    source: str = "",
+    doc_id: str = "",
+    extra: dict[str, str] | None = None,
+) -> NewArticle:
+    """Check one new article's metadata and text; raise RowSkip with the reason if bad."""
+    text = normalise_newlines(text)
+    if not split_paragraphs(text):
+        raise RowSkip("empty_article", "the article holds no text")
+    parsed = read_date(date, date_precision)
+    sha = text_sha256(text)
+    doc_id = doc_id or sha[:16]
+    row = {
+        "doc_id": doc_id,
+        "outlet": outlet.strip(),
+        "date": parsed.value,
+        "date_precision": parsed.precision,
+        "title": title,
+        "url": url,
+        "script": detect_script(text),
+        "file": f"{ARTICLES_DIR}/{doc_id}.txt",
+        "source": source,
+        "text_sha256": sha,
+    }
+    for key, value in (extra or {}).items():
+        row.setdefault(key, value)
+    check_fields(row)
+    return NewArticle(row, text)
+
+
+def commit_articles(root: Path, columns: list[str], old_rows: list[dict], new: list[NewArticle]
+                    ) -> None:
+    """Write new article files, then the manifest (the commit point), atomically.
+
+    If the process dies before the manifest is replaced, the corpus is unchanged: the new
+    files are not listed (``framing validate`` reports them as orphans and a rerun of the same
+    command rewrites them).
+    """
+    header = list(columns)
+    for art in new:
+        for key in art.row:
+            if key not in header:
+                header.append(key)
+    for art in new:
+        atomic.write_text(root / art.row["file"], art.text)
+    rows = [*old_rows, *(a.row for a in new)]
+    atomic.write_text(root / MANIFEST, manifest_text(header, rows))
+
+
+def add_articles(
+    root: str | os.PathLike[str],
+    files: Sequence[str | os.PathLike[str]],
+    *,
+    outlet: str,
+    date: str,
+    date_precision: str = "",
+    title: str = "",
+    url: str = "",
+    source: str = "",
+    doc_id: str = "",
+    encoding: str | None = None,
+) -> list[dict[str, str]]:
+    """Copy article files into a corpus as UTF-8 and list them in its manifest.
+
+    All files are checked before anything is written; one bad file stops the command and
+    nothing changes.
+
+    Parameters
+    ----------
+    root : path
+        Corpus folder (made by :func:`init_corpus`).
+    files : sequence of path
+        Article text files, in any encoding :func:`framing.encoding.decode_bytes` reads.
+    outlet, date, date_precision, title, url, source : str
+        Manifest values for every file. ``date`` may be approximate (``2025-06``,
+        ``2025-W27``); it is stored in canonical form with its precision.
+    doc_id : str
+        Id for a single file; by default the first 16 hex digits of its content hash.
+    encoding : str, optional
+        Declared encoding of the files (otherwise detected).
+
+    Returns
+    -------
+    list of dict
+        The manifest rows added.
+
+    Raises
+    ------
+    CorpusError
+        For a file that is missing, undecodable, empty, or duplicates an article already in
+        the corpus (the message names that article), or a bad date or id.
+    """
+    root_path = Path(root)
+    if doc_id and len(files) != 1:
+        raise CorpusError("--doc-id can only be given with a single file", str(root_path))
+    with corpus_lock(root_path):
+        columns, rows = read_manifest(root_path)
+        hashes = existing_hashes(root_path, columns, rows)
+        ids = {v.get("doc_id", ""): line for line, v in rows if isinstance(v, dict)}
+        new: list[NewArticle] = []
+        for f in files:
+            path = Path(f)
+            try:
+                if not path.is_file():
+                    raise RowSkip("missing_file", "no such file")
+                size = path.stat().st_size
+                if size > MAX_ARTICLE_BYTES:
+                    raise RowSkip("too_large", f"{size} bytes; the limit is {MAX_ARTICLE_BYTES}")
+                text, _enc = decode_article(path.read_bytes(), encoding, str(path))
+                art = prepare_article(
+                    text, outlet=outlet, date=date, date_precision=date_precision, title=title,
+                    url=url, source=source, doc_id=doc_id,
+                )
+            except RowSkip as skip:
+                raise CorpusError(skip.detail, str(path)) from None
+            sha, new_id = art.row["text_sha256"], art.row["doc_id"]
+            if sha in hashes:
+                dup_id, dup_line = hashes[sha]
+                raise CorpusError(
+                    f"same text as article {dup_id!r} (manifest line {dup_line}); not added",
+                    str(path),
+                )
+            if new_id in ids:
+                raise CorpusError(
+                    f"doc_id {new_id!r} is already used (manifest line {ids[new_id]})",
+                    str(path),
+                )
+            hashes[sha] = (new_id, 0)
+            ids[new_id] = 0
+            new.append(art)
+        old_rows = [v if isinstance(v, dict) else dict(zip(columns, v, strict=False))
+                    for _line, v in rows]
+        commit_articles(root_path, columns, old_rows, new)
+    return [a.row for a in new]
+
+
+# --------------------------------------------------------------------------- bulk import
+
+#: Columns an import table may use besides extra metadata.
+IMPORT_COLUMNS = ("text", "file", "outlet", "date", "date_precision", "title", "url",
+                  "source", "doc_id", "encoding")
+
+
+def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list | str]]]:
+    """Read an import table (CSV or JSON Lines) into ``(columns, [(line, record)])``.
+
+    A record is a dict, a list (CSV row with the wrong number of fields) or a str (a JSON
+    line that is not an object: the reason).
+    """
+    shown = str(table)
+    if not table.is_file():
+        raise CorpusError("no such file", shown)
+    text = read_table_bytes(table.read_bytes(), shown)
+    if table.suffix.lower() in (".jsonl", ".ndjson"):
+        records: list[tuple[int, dict | list | str]] = []
+        keys: list[str] = []
+        for i, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                records.append((i, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+                continue
+            if not isinstance(obj, dict):
+                records.append((i, "a JSON line must be an object {...}"))
+                continue
+            rec = {str(k): "" if v is None else str(v) for k, v in obj.items()}
+            keys.extend(k for k in rec if k not in keys)
+            records.append((i, rec))
+        return keys, records
+    if table.suffix.lower() != ".csv":
+        raise CorpusError("import tables must be .csv or .jsonl", shown)
+    it = iter_csv_records(text, shown)
+    first = next(it, None)
+    if first is None:
+        raise CorpusError("table is empty (no header line)", shown, 1)
+    columns = read_header(first[1], shown, ("outlet", "date"))
+    if "text" not in columns and "file" not in columns:
+        raise CorpusError("table needs a 'text' or a 'file' column", shown, 1)
+    out: list[tuple[int, dict | list | str]] = []
+    for line, fields in it:
+        if len(fields) != len(columns):
+            out.append((line, fields))
+        else:
+            out.append((line, dict(zip(columns, fields, strict=True))))
+    return columns, out
+
+
+def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) -> list[LedgerRow]:
+    """Bulk-import articles from a CSV or JSON Lines table.
+
+    Each row gives the article as ``text`` (inline) or ``file`` (a path, relative to the
+    table's folder or absolute), plus ``outlet``, ``date`` and optionally ``date_precision,
+    title, url, source, doc_id, encoding``; any other column is kept as metadata. Good rows
+    are written together (one manifest commit); bad rows are skipped with a reason.
+
+    Returns
+    -------
+    list of LedgerRow
+        One per table row, in table order: ``ingested``, ``skipped`` (with reason) or
+        ``duplicate`` (of an article already in the corpus or earlier in the table).
+    """
+    root_path, table_path = Path(root), Path(table)
+    shown = str(table_path)
+    _cols, records = _import_records(table_path)
+    ledger: list[LedgerRow] = []
+    with corpus_lock(root_path):
+        columns, rows = read_manifest(root_path)
+        hashes = existing_hashes(root_path, columns, rows)
+        ids = {v.get("doc_id", ""): line for line, v in rows if isinstance(v, dict)}
+        new: list[NewArticle] = []
+        for line, rec in records:
+            if isinstance(rec, str):
+                ledger.append(LedgerRow(line, "", "", "skipped", "bad_row", f"{shown}:{line}: {rec}"))
+                continue
+            if isinstance(rec, list):
+                ledger.append(LedgerRow(line, "", "", "skipped", "row_arity",
+                                        f"{shown}:{line}: row has {len(rec)} fields, the header "
+                                        f"has {len(_cols)}"))
+                continue
+            given_file = rec.get("file", "")
+            try:
+                text = _import_text(rec, table_path.parent)
+                extra = {k: v for k, v in rec.items() if k not in IMPORT_COLUMNS}
+                art = prepare_article(
+                    text,
+                    outlet=rec.get("outlet", ""),
+                    date=rec.get("date", ""),
+                    date_precision=rec.get("date_precision", ""),
+                    title=rec.get("title", ""),
+                    url=rec.get("url", ""),
+                    source=rec.get("source", ""),
+                    doc_id=rec.get("doc_id", ""),
+                    extra=extra,
+                )
+                if art.row["doc_id"] in ids:
+                    where = ids[art.row["doc_id"]]
+                    raise RowSkip("duplicate_doc_id", f"doc_id {art.row['doc_id']!r} is already "
+                                  f"used ({'manifest line ' + str(where) if where > 0 else 'earlier in this table'})")
+            except RowSkip as skip:
+                ledger.append(LedgerRow(line, rec.get("doc_id", ""), given_file, "skipped",
+                                        skip.code, f"{shown}:{line}: {skip.detail}"))
+                continue
+            sha = art.row["text_sha256"]
+            if sha in hashes:
+                dup_id = hashes[sha][0]
+                ledger.append(LedgerRow(line, art.row["doc_id"], given_file, "duplicate",
+                                        "duplicate_text",
+                                        f"{shown}:{line}: same text as article {dup_id!r}", dup_id))
+                continue
+            hashes[sha] = (art.row["doc_id"], -line)
+            ids[art.row["doc_id"]] = -line
+            new.append(art)
+            ledger.append(LedgerRow(line, art.row["doc_id"], given_file, "ingested"))
+        old_rows = [v if isinstance(v, dict) else dict(zip(columns, v, strict=False))
+                    for _line, v in rows]
+        if new:
+            commit_articles(root_path, columns, old_rows, new)
+    return ledger
+
+
+def _import_text(rec: dict[str, str], base: Path) -> str:
+    if rec.get("text", "").strip():
+        if rec.get("file", "").strip():
+            raise RowSkip("ambiguous_text", "row gives both 'text' and 'file'; give one")
+        return rec["text"]
+    value = rec.get("file", "").strip()
+    if not value:
+        raise RowSkip("missing_text", "row has neither 'text' nor 'file'")
+    path = Path(value) if os.path.isabs(value) else base / value
+    if not path.is_file():
+        raise RowSkip("missing_file", f"file {value!r} does not exist")
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise RowSkip("too_large", f"file {value!r} has {size} bytes; the limit is "
+                      f"{MAX_ARTICLE_BYTES}")
+    text, _enc = decode_article(path.read_bytes(), rec.get("encoding") or None, value)
+    return text

@@ -1,0 +1,154 @@
+"""The analysis view of a text and its script.
+
+Every analysis in framing runs on one *analysis view* of the original text, so that one
+lexicon, one jieba dictionary and SnowNLP see the same characters whatever script an outlet
+wrote in. The view is built character by character, so it has exactly the length of the
+original and an offset into one is an offset into the other: a hit found in the view is
+quoted from the original at the same ``start``/``end``.
+
+Rules, applied in this order, each one character in, one character out:
+
+1. Zero-width and control characters (U+200B–U+200D, U+2060, U+FEFF, and every ``Cc``
+   character other than tab and newline) become a space, so they can neither glue two words
+   together nor hide inside a term.
+2. Full-width Latin letters and digits (``Ａ``–``Ｚ``, ``ａ``–``ｚ``, ``０``–``９``), CJK
+   compatibility ideographs (U+F900–U+FAFF, U+2F800–U+2FA1F) and Kangxi radicals
+   (U+2F00–U+2FD5, common in text extracted from PDF) are folded with NFKC. Punctuation is
+   left as written: full-width punctuation carries sentence boundaries.
+3. Traditional characters become Simplified with OpenCC's ``t2s`` conversion (the official
+   ``opencc`` package). ``t2s`` is run on the whole text, because some characters depend on
+   their neighbours; if it ever changes the length, the text is converted one character at a
+   time instead, which always keeps the length.
+
+``t2s`` is chosen over ``tw2sp`` because the latter rewrites phrases (記憶體 → 内存) and changes
+lengths, which would break offsets.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import opencc
+
+#: Characters replaced by a space in the analysis view.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+#: Names of the script classes written to ``articles.csv`` and ``paragraphs.csv``.
+SCRIPTS = ("traditional", "simplified", "mixed", "undetermined", "none")
+
+
+@functools.lru_cache(maxsize=4)
+def converter(config: str = "t2s") -> opencc.OpenCC:
+    """Return a cached OpenCC converter (one per process) for ``config``."""
+    return opencc.OpenCC(config)
+
+
+def _fold_char(ch: str) -> str:
+    code = ord(ch)
+    if ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\t\n"):
+        return " "
+    if (
+        0xFF10 <= code <= 0xFF19
+        or 0xFF21 <= code <= 0xFF3A
+        or 0xFF41 <= code <= 0xFF5A
+        or 0xF900 <= code <= 0xFAFF
+        or 0x2F800 <= code <= 0x2FA1F
+        or 0x2F00 <= code <= 0x2FD5
+    ):
+        folded = unicodedata.normalize("NFKC", ch)
+        return folded if len(folded) == 1 else ch
+    return ch
+
+
+def fold(text: str) -> str:
+    """Apply rules 1 and 2 of the module docstring (length-preserving)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def to_simplified(text: str) -> str:
+    """Convert ``text`` to Simplified characters, keeping its length (rule 3)."""
+    conv = converter("t2s")
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    chars = []
+    for ch in text:
+        c = conv.convert(ch)
+        chars.append(c if len(c) == 1 else ch)
+    return "".join(chars)
+
+
+def analysis_view(text: str) -> str:
+    """Return the analysis view of ``text``: same length, folded, Simplified.
+
+    Parameters
+    ----------
+    text : str
+        Original text (a paragraph, a sentence or a term).
+
+    Returns
+    -------
+    str
+        A string with ``len(result) == len(text)`` in which character ``i`` is the analysis
+        form of character ``i`` of ``text``.
+    """
+    view = to_simplified(fold(text))
+    if len(view) != len(text):  # pragma: no cover - guarded by to_simplified
+        raise AssertionError("analysis view changed the text length")
+    return view
+
+
+def _is_han(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x20000 <= code <= 0x3134F
+        or 0xF900 <= code <= 0xFAFF
+    )
+
+
+def count_han(text: str) -> int:
+    """Number of Han (CJK ideograph) characters in ``text``."""
+    return sum(1 for ch in text if _is_han(ch))
+
+
+def detect_script(text: str) -> str:
+    """Classify the Chinese script of ``text``.
+
+    A character is *Traditional-only* when ``t2s`` changes it and *Simplified-only* when
+    ``s2t`` changes it (characters the same in both scripts count for neither). With ``t``
+    and ``s`` those counts:
+
+    - ``none``: no Han character at all;
+    - ``undetermined``: fewer than 3 characters that tell the scripts apart;
+    - ``traditional`` when ``t / (t + s) >= 0.9``, ``simplified`` when it is ``<= 0.1``;
+    - ``mixed`` otherwise.
+
+    Returns
+    -------
+    str
+        One of :data:`SCRIPTS`.
+    """
+    folded = fold(text)
+    if count_han(folded) == 0:
+        return "none"
+    to_s = to_simplified(folded)
+    to_t = converter("s2t").convert(folded)
+    n_trad = sum(1 for a, b in zip(folded, to_s, strict=True) if a != b)
+    if len(to_t) == len(folded):
+        n_simp = sum(1 for a, b in zip(folded, to_t, strict=True) if a != b)
+    else:  # pragma: no cover - s2t keeps lengths on everything seen so far
+        n_simp = sum(1 for ch in folded if converter("s2t").convert(ch) != ch)
+    total = n_trad + n_simp
+    if total < 3:
+        return "undetermined"
+    share = n_trad / total
+    if share >= 0.9:
+        return "traditional"
+    if share <= 0.1:
+        return "simplified"
+    return "mixed"
