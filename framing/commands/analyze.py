@@ -1,0 +1,55 @@
+"""``framing analyze``: the batch run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from framing.analyze import DEFAULT_SEED, Config, analyze
+
+DEFAULT_CORPUS = "corpora/ai-talent-war"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``analyze`` to the ``framing`` parser."""
+    p = sub.add_parser(
+        "analyze",
+        help="run every analysis on a corpus and write tables and figures",
+        description="Run every analysis on a corpus and write CSV tables, figures, "
+        "datapackage.json, methods.md and manifest.json into the output folder. The folder is "
+        "replaced only when the run succeeds.",
+    )
+    p.add_argument("corpus", nargs="?", default=DEFAULT_CORPUS,
+                   help=f"corpus folder (default: {DEFAULT_CORPUS})")
+    p.add_argument("-o", "--out", default="results", help="output folder (default: results)")
+    p.add_argument("--codebook", default=None, help="frame codebook YAML (default: shipped)")
+    p.add_argument("--topics-k", type=int, default=None, help="number of topics (default: auto)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random step")
+    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
+    p.add_argument("--excel", action="store_true",
+                   help="write spreadsheet CSVs: UTF-8 BOM, CRLF, formula cells neutralised")
+    p.add_argument("--parquet", action="store_true", help="also write Parquet files")
+    p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="analyse the readable articles even if some manifest rows are skipped")
+    p.set_defaults(func=cmd_analyze)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    config = Config(
+        codebook=args.codebook,
+        topics_k=args.topics_k,
+        seed=args.seed,
+        n_boot=args.n_boot,
+        excel=args.excel,
+        parquet=args.parquet,
+        figures=not args.no_figures,
+        skip_bad=args.skip_bad,
+    )
+    t0 = time.perf_counter()
+    result = analyze(args.corpus, args.out, config, progress=sys.stderr.isatty())
+    print(result.summary)
+    print(f"wrote {len(result.manifest.get('files', {}))} files to {result.out_dir} "
+          f"in {time.perf_counter() - t0:.1f} s")
+    return 0
