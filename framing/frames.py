@@ -1,0 +1,816 @@
+"""Lexicon frame scoring with documented, testable rules.
+
+Every paragraph unit (:class:`framing.units.ParagraphUnit`) is scored against the frame
+codebook (:mod:`framing.codebook`). The rules, in the order they apply:
+
+1. **Scored paragraphs.** Titles, headings, body paragraphs and list items are scored (titles
+   and headings frame a story); sign-offs are not, and a trailing sign-off is cut off before
+   scoring (see :mod:`framing.segment`). A paragraph with no word token is not scored either.
+2. **Token matching, longest match.** A term matches when the concatenation of the matching
+   forms of consecutive tokens equals the term's form (:func:`framing.codebook.term_form`:
+   analysis view, no white space, Latin in lower case). Scanning left to right, the longest
+   term starting at a token wins, its tokens are consumed and scanning resumes after it; each
+   token counts once. A term listed in two frames gives one hit to each.
+3. **Raw-text check.** Every occurrence of every term in the paragraph's analysis view is
+   found by substring search (white space ignored, Latin terms not inside a longer Latin word
+   or number). An occurrence that is not a token match and does not lie inside a token match
+   is written to ``frame_term_splits`` with ``reason`` ``split`` (jieba cut through the term
+   or merged it into a longer word: 戰略 inside 戰略思維) or ``overlap`` (the term's tokens
+   were taken by an overlapping match). Such occurrences are **not counted**; the table
+   exists so that a change of segmentation cannot silently move a frame.
+4. **Negation.** A hit is *negated* when one of the codebook's negator tokens (不, 沒有,
+   並非, 未 ...) stands among the ``window`` (3) word tokens before the hit's first token,
+   in the same clause (the look-back stops at a punctuation token holding a clause break
+   such as ，。；：！？; other punctuation such as quotes is skipped and not counted). A
+   negator directly followed by 只/只是/僅/光/止/但 ("not only") is not a negation, and a
+   token that is part of a lexicon match is never a negator (不公平 is a term, not a
+   negation). A negated hit stays in ``frame_hits`` with ``negated=True`` and counts 0.
+5. **Scores.** Per scored paragraph and frame: ``hits`` (non-negated hits), ``weight`` (sum
+   of their term weights), ``density`` = 100 × ``weight`` / ``n_tokens``, where ``n_tokens``
+   counts word tokens only (punctuation tokens are not counted). Zeros are kept: every scored
+   paragraph has one row per frame.
+6. **Dominant frame.** The frame with the largest weight, if that weight is at least the
+   codebook's ``dominant_threshold`` (1.0) and strictly larger than every other frame's.
+   A tie for the top is not broken: ``dominant_frame`` is empty and ``tied_frames`` lists
+   the tied frame ids. Below the threshold ``dominant_frame`` is empty too.
+7. **Outlet profiles.** :func:`outlet_frames` gives, per outlet and frame, the share of
+   scored paragraphs in which the frame dominates and the mean density, each with a
+   percentile bootstrap 95% interval. By default **paragraphs** are resampled within the
+   outlet: the seed corpus has one article per outlet, so resampling articles would give
+   no interval at all. Paragraphs of one article are not independent, so these intervals
+   describe the uncertainty of the share *within the texts at hand* and are too narrow as a
+   statement about the outlet's coverage in general; with several articles per outlet use
+   ``resample="article"`` (a cluster bootstrap), as the timeline analysis does. When a
+   frame dominates in no paragraph (or in all) of an outlet, the percentile interval would
+   collapse to a point; its open bound is replaced by the exact Clopper-Pearson bound
+   (``1 - 0.025 ** (1 / n)`` for 0 of n), so a zero never looks certain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from framing.codebook import Codebook, NegationRule, _lower1
+from framing.errors import ConfigError
+from framing.tokens import Token
+from framing.units import ParagraphUnit
+
+#: Default number of bootstrap replicates.
+N_BOOT = 2000
+#: Default bootstrap seed (the week of the seed study).
+SEED = 20250704
+#: A term supplying more than this share of its frame's hits is flagged by ``term_stats``.
+DOMINANT_TERM_SHARE = 0.5
+
+HIT_COLUMNS = [
+    "doc_id", "para_id", "frame", "term", "matched", "start", "end", "weight", "negated",
+    "negator",
+]
+SPLIT_COLUMNS = [
+    "doc_id", "para_id", "frame", "term", "matched", "start", "end", "tokens", "reason",
+]
+SCORE_COLUMNS = [
+    "doc_id", "para_id", "frame", "hits", "hits_negated", "weight", "n_tokens", "density",
+]
+PARA_COLUMNS = ["doc_id", "para_id", "dominant_frame", "dominant_weight", "tied_frames",
+                "frames_scored"]
+OUTLET_COLUMNS = [
+    "outlet", "frame", "n_articles", "n_paragraphs", "n_dominant", "dominant_share",
+    "dominant_share_lo", "dominant_share_hi", "mean_density", "mean_density_lo",
+    "mean_density_hi", "ci_unit", "n_boot",
+]
+
+TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
+    "frame_hits": [
+        ("doc_id", "string", "article id"),
+        ("para_id", "integer", "paragraph position in the article, from 0"),
+        ("frame", "string", "frame id of the codebook"),
+        ("term", "string", "lexicon term as written in the codebook"),
+        ("matched", "string", "the hit as written in the original text: text[start:end]"),
+        ("start", "integer", "start offset of the hit in the paragraph's original text "
+                             "(characters, 0-based)"),
+        ("end", "integer", "end offset (exclusive) of the hit in the paragraph's text"),
+        ("weight", "number", "term weight from the codebook (counts 0 when negated)"),
+        ("negated", "boolean", "a negator precedes the hit within the negation window of its "
+                               "clause; the hit then counts 0"),
+        ("negator", "string", "the negator as written, empty when not negated"),
+    ],
+    "frame_term_splits": [
+        ("doc_id", "string", "article id"),
+        ("para_id", "integer", "paragraph position in the article, from 0"),
+        ("frame", "string", "frame id of the codebook"),
+        ("term", "string", "lexicon term as written in the codebook"),
+        ("matched", "string", "the occurrence as written in the original text"),
+        ("start", "integer", "start offset in the paragraph's original text (characters)"),
+        ("end", "integer", "end offset (exclusive) in the paragraph's original text"),
+        ("tokens", "string", "the tokens covering the occurrence, as written, joined by '/'"),
+        ("reason", "string", "split: a token boundary cuts the term or a token extends past "
+                             "it; overlap: its tokens were taken by an overlapping match. "
+                             "Not counted in any score"),
+    ],
+    "frame_scores": [
+        ("doc_id", "string", "article id"),
+        ("para_id", "integer", "paragraph position in the article, from 0"),
+        ("frame", "string", "frame id of the codebook"),
+        ("hits", "integer", "number of non-negated term hits of the frame in the paragraph"),
+        ("hits_negated", "integer", "number of negated hits (not counted in weight)"),
+        ("weight", "number", "sum of term weights of the non-negated hits"),
+        ("n_tokens", "integer", "word tokens of the paragraph (punctuation not counted)"),
+        ("density", "number", "100 * weight / n_tokens: frame weight per 100 word tokens"),
+    ],
+    "outlet_frames": [
+        ("outlet", "string", "outlet name"),
+        ("frame", "string", "frame id of the codebook"),
+        ("n_articles", "integer", "articles of the outlet with at least one scored paragraph"),
+        ("n_paragraphs", "integer", "scored paragraphs of the outlet (sign-offs excluded)"),
+        ("n_dominant", "integer", "scored paragraphs whose dominant frame is this frame"),
+        ("dominant_share", "number", "n_dominant / n_paragraphs (proportion, 0-1)"),
+        ("dominant_share_lo", "number", "2.5th percentile of the bootstrap distribution of "
+                                        "dominant_share (exact Clopper-Pearson bound "
+                                        "when n_dominant is n_paragraphs)"),
+        ("dominant_share_hi", "number", "97.5th percentile of the bootstrap distribution of "
+                                        "dominant_share (exact Clopper-Pearson bound "
+                                        "when n_dominant is 0)"),
+        ("mean_density", "number", "mean over scored paragraphs of density "
+                                   "(weight per 100 word tokens)"),
+        ("mean_density_lo", "number", "2.5th bootstrap percentile of mean_density"),
+        ("mean_density_hi", "number", "97.5th bootstrap percentile of mean_density"),
+        ("ci_unit", "string", "what the bootstrap resampled within the outlet: paragraph or "
+                              "article"),
+        ("n_boot", "integer", "bootstrap replicates"),
+    ],
+}
+
+PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
+    ("dominant_frame", "string", "id of the paragraph's dominant frame: largest frame weight, "
+                                 "at least the codebook threshold and strictly above the "
+                                 "runner-up; empty otherwise (none, tie or not scored)"),
+    ("dominant_weight", "number", "weight of the paragraph's strongest frame (0 if none)"),
+    ("tied_frames", "string", "frame ids tied for the top weight (at or above the threshold), "
+                              "joined by '|'; empty when there is no tie"),
+    ("frames_scored", "boolean", "whether the paragraph was frame-scored (false for sign-offs "
+                                 "and paragraphs without word tokens)"),
+]
+
+
+# ---------------------------------------------------------------------------------------
+# matching
+
+
+def token_form(token: Token) -> str:
+    """Matching form of a token: its analysis text without white space, Latin lower-cased."""
+    return "".join(_lower1(ch) for ch in token.text if not ch.isspace())
+
+
+def is_word(token: Token) -> bool:
+    """Whether a token counts as a word (every kind but punctuation)."""
+    return token.kind != "punct"
+
+
+def n_word_tokens(unit: ParagraphUnit) -> int:
+    """Number of word (non-punctuation) tokens of a unit: the density denominator."""
+    return sum(1 for t in unit.tokens if is_word(t))
+
+
+def is_scored(unit: ParagraphUnit) -> bool:
+    """Whether frame scoring applies to a unit (not a sign-off, has a word token)."""
+    return unit.analysed and n_word_tokens(unit) > 0
+
+
+def match_spans(forms: Sequence[str], codebook: Codebook) -> list[tuple[int, int]]:
+    """Longest-match scan of token forms against the lexicon.
+
+    Parameters
+    ----------
+    forms : sequence of str
+        Token matching forms, in order.
+    codebook : Codebook
+
+    Returns
+    -------
+    list of (int, int)
+        Token index ranges ``[i, j)`` whose concatenated forms equal a term form; left to
+        right, longest match first, non-overlapping.
+    """
+    prefixes, index = codebook.prefixes, codebook.term_index
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(forms)
+    while i < n:
+        best, concat = 0, ""
+        for j in range(i, n):
+            concat += forms[j]
+            if concat not in prefixes:
+                break
+            if concat in index:
+                best = j + 1
+        if best:
+            spans.append((i, best))
+            i = best
+        else:
+            i += 1
+    return spans
+
+
+def _is_break(token: Token, rule: NegationRule) -> bool:
+    return any(ch in rule.clause_breaks for ch in token.text)
+
+
+def find_negator(
+    i: int,
+    tokens: Sequence[Token],
+    forms: Sequence[str],
+    consumed: Sequence[bool],
+    rule: NegationRule,
+) -> int | None:
+    """Index of the token that negates a hit starting at token ``i``, or ``None``.
+
+    Applies rule 4 of the module docstring: look back over at most ``rule.window`` word
+    tokens, skipping punctuation that is not a clause break and stopping at one that is.
+    """
+    negators, not_next = set(rule.negators), set(rule.not_negating_next)
+    seen, k = 0, i - 1
+    while k >= 0 and seen < rule.window:
+        tok = tokens[k]
+        if not is_word(tok):
+            if _is_break(tok, rule):
+                return None
+            k -= 1
+            continue
+        seen += 1
+        if forms[k] in negators and not consumed[k]:
+            nxt = k + 1
+            while nxt < len(tokens) and not is_word(tokens[nxt]):
+                nxt += 1
+            if nxt >= len(tokens) or forms[nxt] not in not_next:
+                return k
+        k -= 1
+    return None
+
+
+def _squeezed(view: str) -> tuple[str, list[int]]:
+    """The view without white space and lower-cased, with each character's original offset."""
+    chars, where = [], []
+    for pos, ch in enumerate(view):
+        if not ch.isspace():
+            chars.append(_lower1(ch))
+            where.append(pos)
+    return "".join(chars), where
+
+
+def _latin_edge_ok(view: str, start: int, end: int, form: str) -> bool:
+    """A Latin term must not sit inside a longer Latin word or number."""
+    if form[0].isascii() and form[0].isalnum() and start > 0:
+        prev = view[start - 1]
+        if prev.isascii() and prev.isalnum():
+            return False
+    if form[-1].isascii() and form[-1].isalnum() and end < len(view):
+        nxt = view[end]
+        if nxt.isascii() and nxt.isalnum():
+            return False
+    return True
+
+
+def term_occurrences(view: str, form: str) -> list[tuple[int, int]]:
+    """All ``(start, end)`` offsets of a term form in an analysis view (rule 3).
+
+    White space in the view is ignored, Latin letters compared in lower case, overlapping
+    occurrences included; offsets index the view (and so the original text).
+    """
+    squeezed, where = _squeezed(view)
+    out = []
+    pos = squeezed.find(form)
+    while pos >= 0:
+        start, end = where[pos], where[pos + len(form) - 1] + 1
+        if _latin_edge_ok(view, start, end, form):
+            out.append((start, end))
+        pos = squeezed.find(form, pos + 1)
+    return out
+
+
+@dataclass
+class UnitMatch:
+    """Matches of one paragraph unit: hit rows, split rows and per-frame tallies."""
+
+    hits: list[dict] = field(default_factory=list)
+    splits: list[dict] = field(default_factory=list)
+    n_tokens: int = 0
+
+
+def match_unit(unit: ParagraphUnit, codebook: Codebook) -> UnitMatch:
+    """Find a unit's lexicon hits (rules 2 and 4) and unmatched term occurrences (rule 3).
+
+    Parameters
+    ----------
+    unit : ParagraphUnit
+    codebook : Codebook
+
+    Returns
+    -------
+    UnitMatch
+        ``hits``: one dict per (hit, frame) with the ``frame_hits`` columns; ``splits``:
+        one dict per (occurrence, frame) with the ``frame_term_splits`` columns; both empty
+        for units that are not scored.
+    """
+    out = UnitMatch(n_tokens=n_word_tokens(unit))
+    if not is_scored(unit):
+        return out
+    tokens = unit.tokens
+    forms = [token_form(t) for t in tokens]
+    spans = match_spans(forms, codebook)
+    consumed = [False] * len(tokens)
+    for i, j in spans:
+        for k in range(i, j):
+            consumed[k] = True
+    key = {"doc_id": unit.doc_id, "para_id": unit.para_id}
+    hit_spans: set[tuple[int, int]] = set()
+    for i, j in spans:
+        start, end = tokens[i].start, tokens[j - 1].end
+        hit_spans.add((start, end))
+        neg = find_negator(i, tokens, forms, consumed, codebook.negation)
+        negator = unit.text[tokens[neg].start:tokens[neg].end] if neg is not None else ""
+        concat = "".join(forms[i:j])
+        for fid, term in codebook.term_index[concat]:
+            out.hits.append({
+                **key, "frame": fid, "term": term.term, "matched": unit.text[start:end],
+                "start": start, "end": end, "weight": term.weight,
+                "negated": neg is not None, "negator": negator,
+            })
+    out.splits = _split_rows(unit, codebook, hit_spans, key)
+    return out
+
+
+def _split_rows(
+    unit: ParagraphUnit, codebook: Codebook, hit_spans: set[tuple[int, int]], key: dict
+) -> list[dict]:
+    tokens = unit.tokens
+    starts = {t.start for t in tokens}
+    ends = {t.end for t in tokens}
+    rows = []
+    for form, pairs in codebook.term_index.items():
+        for start, end in term_occurrences(unit.text_analysis, form):
+            if (start, end) in hit_spans:
+                continue
+            if any(s <= start and end <= e for s, e in hit_spans):
+                continue  # inside a longer match: the longest-match rule, not a split
+            reason = "overlap" if start in starts and end in ends else "split"
+            covering = "/".join(
+                unit.text[t.start:t.end] for t in tokens if t.start < end and t.end > start
+            )
+            for fid, term in pairs:
+                rows.append({
+                    **key, "frame": fid, "term": term.term, "matched": unit.text[start:end],
+                    "start": start, "end": end, "tokens": covering, "reason": reason,
+                })
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# scores
+
+
+def _score_rows(unit: ParagraphUnit, match: UnitMatch, codebook: Codebook) -> list[dict]:
+    rows = []
+    for fid in sorted(codebook.frame_ids):
+        mine = [h for h in match.hits if h["frame"] == fid]
+        counted = [h for h in mine if not h["negated"]]
+        weight = float(sum(h["weight"] for h in counted))
+        rows.append({
+            "doc_id": unit.doc_id, "para_id": unit.para_id, "frame": fid,
+            "hits": len(counted), "hits_negated": len(mine) - len(counted),
+            "weight": weight, "n_tokens": match.n_tokens,
+            "density": 100.0 * weight / match.n_tokens,
+        })
+    return rows
+
+
+def dominant_frame(weights: dict[str, float], threshold: float) -> tuple[str, float, str]:
+    """Apply the dominant-frame rule (rule 6) to one paragraph's frame weights.
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        Frame id → weight.
+    threshold : float
+        The codebook's ``dominant_threshold``.
+
+    Returns
+    -------
+    (str, float, str)
+        ``dominant_frame`` (empty for none or a tie), the top weight, and ``tied_frames``
+        (frame ids tied at the top, ``|``-joined, empty when there is no tie or the top is
+        below the threshold).
+    """
+    if not weights:
+        return "", 0.0, ""
+    top = max(weights.values())
+    if top < threshold or top <= 0:
+        return "", float(top), ""
+    # Weights are sums of codebook weights; rounding guards against float noise.
+    tied = sorted(f for f, w in weights.items() if round(w - top, 9) == 0)
+    if len(tied) == 1:
+        return tied[0], float(top), ""
+    return "", float(top), "|".join(tied)
+
+
+def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, list[dict]]:
+    """Score one article's paragraph units against the codebook.
+
+    Parameters
+    ----------
+    units : list of ParagraphUnit
+        The article's units (any order; outputs are sorted).
+    codebook : Codebook
+
+    Returns
+    -------
+    dict of str to list of dict
+        ``frame_hits``: one row per (token-matched hit, frame), negated hits included;
+        ``frame_term_splits``: one row per (unmatched term occurrence, frame);
+        ``frame_scores``: one row per (scored paragraph, frame), zeros kept;
+        ``paragraphs``: one row per paragraph with ``doc_id, para_id, dominant_frame,
+        dominant_weight, tied_frames, frames_scored``.
+        Columns as in :data:`TABLE_SCHEMAS` and :data:`PARAGRAPH_COLUMNS`.
+    """
+    hits: list[dict] = []
+    splits: list[dict] = []
+    scores: list[dict] = []
+    paras: list[dict] = []
+    for unit in sorted(units, key=lambda u: (u.doc_id, u.para_id)):
+        match = match_unit(unit, codebook)
+        hits.extend(match.hits)
+        splits.extend(match.splits)
+        scored = is_scored(unit)
+        dom, top, tied = "", 0.0, ""
+        if scored:
+            rows = _score_rows(unit, match, codebook)
+            scores.extend(rows)
+            dom, top, tied = dominant_frame(
+                {r["frame"]: r["weight"] for r in rows}, codebook.dominant_threshold
+            )
+        paras.append({
+            "doc_id": unit.doc_id, "para_id": unit.para_id, "dominant_frame": dom,
+            "dominant_weight": top, "tied_frames": tied, "frames_scored": scored,
+        })
+    order = ("doc_id", "para_id", "start", "end", "frame")
+    hits.sort(key=lambda r: tuple(r[k] for k in order))
+    splits.sort(key=lambda r: tuple(r[k] for k in order))
+    return {"frame_hits": hits, "frame_term_splits": splits, "frame_scores": scores,
+            "paragraphs": paras}
+
+
+def score_units(units: Iterable[ParagraphUnit], codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """Score many articles' units; the tables of :func:`score_article` as DataFrames.
+
+    Parameters
+    ----------
+    units : iterable of ParagraphUnit
+    codebook : Codebook
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Keys ``frame_hits``, ``frame_term_splits``, ``frame_scores``, ``paragraphs``; rows as
+        in :func:`score_article`, sorted by keys, columns in schema order even when empty.
+    """
+    by_doc: dict[str, list[ParagraphUnit]] = {}
+    for u in units:
+        by_doc.setdefault(u.doc_id, []).append(u)
+    parts: dict[str, list[dict]] = {"frame_hits": [], "frame_term_splits": [],
+                                    "frame_scores": [], "paragraphs": []}
+    for doc_id in sorted(by_doc):
+        for name, rows in score_article(by_doc[doc_id], codebook).items():
+            parts[name].extend(rows)
+    cols = {"frame_hits": HIT_COLUMNS, "frame_term_splits": SPLIT_COLUMNS,
+            "frame_scores": SCORE_COLUMNS, "paragraphs": PARA_COLUMNS}
+    schemas = {**TABLE_SCHEMAS, "paragraphs": [("doc_id", "string", ""),
+                                               ("para_id", "integer", ""),
+                                               *PARAGRAPH_COLUMNS]}
+    out = {}
+    for name, rows in parts.items():
+        df = pd.DataFrame(rows, columns=cols[name])
+        # Typed even when empty, so that filters such as df[~df.negated] behave.
+        types = {c: _DTYPES[t] for c, t, _ in schemas[name] if t in _DTYPES}
+        out[name] = df.astype(types)
+    return out
+
+
+_DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool"}
+
+
+# ---------------------------------------------------------------------------------------
+# outlet profiles
+
+
+def _stable_int(text: str) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], 16)
+
+
+def bootstrap_means(
+    mats: Sequence[np.ndarray],
+    groups: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+    chunk: int = 250,
+) -> list[np.ndarray]:
+    """Bootstrap the column means of row-aligned matrices, resampling groups of rows.
+
+    Parameters
+    ----------
+    mats : sequence of ndarray, each (n_rows, n_cols)
+        Statistics per row (e.g. one row per paragraph, one column per frame).
+    groups : ndarray of int, (n_rows,)
+        Resampling unit of each row, numbered 0..G-1 (rows themselves: ``arange(n_rows)``;
+        articles: the article index). Groups are drawn with replacement, G per replicate,
+        and the statistic is the pooled mean over all rows of the drawn groups.
+    n_boot : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    list of ndarray, each (n_boot, n_cols)
+        Replicate means; NaN rows are impossible unless a matrix holds NaN.
+    """
+    n_groups = int(groups.max()) + 1
+    sizes = np.bincount(groups, minlength=n_groups).astype(float)
+    sums = []
+    for m in mats:
+        s = np.zeros((n_groups, m.shape[1]))
+        np.add.at(s, groups, m)
+        sums.append(s)
+    out: list[list[np.ndarray]] = [[] for _ in mats]
+    probs = np.full(n_groups, 1.0 / n_groups)
+    done = 0
+    while done < n_boot:
+        size = min(chunk, n_boot - done)
+        counts = rng.multinomial(n_groups, probs, size=size).astype(float)
+        total = counts @ sizes
+        for k, s in enumerate(sums):
+            out[k].append((counts @ s) / total[:, None])
+        done += size
+    return [np.vstack(parts) for parts in out]
+
+
+def _interval(boot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = np.nanpercentile(boot, [2.5, 97.5], axis=0)
+    return lo, hi
+
+
+def _widen_collapsed(
+    counts: np.ndarray, n: int, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replace a share's bootstrap bound that collapsed at 0 or 1 by the exact bound.
+
+    When a frame dominates in none (all) of an outlet's n paragraphs, every replicate gives
+    0 (1) and the percentile interval is a point. The exact (Clopper-Pearson) 95% bound for
+    0 of n, ``1 - 0.025 ** (1 / n)``, is used instead (and symmetrically for n of n).
+    """
+    bound = 1.0 - 0.025 ** (1.0 / n)
+    hi = np.where(counts == 0, np.maximum(hi, bound), hi)
+    lo = np.where(counts == n, np.minimum(lo, 1.0 - bound), lo)
+    return lo, hi
+
+
+def outlet_frames(
+    paragraphs: pd.DataFrame,
+    frame_scores: pd.DataFrame,
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
+    resample: str = "paragraph",
+) -> pd.DataFrame:
+    """Outlet × frame profile: dominant-frame share and mean density with bootstrap intervals.
+
+    Parameters
+    ----------
+    paragraphs : pandas.DataFrame
+        One row per paragraph with ``doc_id``, ``para_id``, ``dominant_frame`` (other
+        columns ignored).
+    frame_scores : pandas.DataFrame
+        The ``frame_scores`` table with an ``outlet`` column added. Its paragraphs are the
+        scored ones: sign-offs never enter the denominators.
+    n_boot : int
+        Bootstrap replicates (percentile intervals).
+    seed : int
+        Seed; each outlet draws from its own stream (seeded by ``seed`` and the outlet
+        name), so adding an outlet does not change another outlet's intervals.
+    resample : {"paragraph", "article"}
+        Resampling unit within an outlet (see module docstring, rule 7). With ``article``,
+        outlets with fewer than two articles get no interval (NaN).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (outlet, frame), sorted, columns as ``TABLE_SCHEMAS["outlet_frames"]``.
+    """
+    if resample not in ("paragraph", "article"):
+        raise ConfigError(f"resample must be 'paragraph' or 'article', not {resample!r}")
+    if n_boot < 1:
+        raise ConfigError(f"n_boot must be at least 1, not {n_boot}")
+    for name, df, cols in (("paragraphs", paragraphs, ["doc_id", "para_id", "dominant_frame"]),
+                           ("frame_scores", frame_scores,
+                            ["outlet", "doc_id", "para_id", "frame", "density"])):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise ConfigError(f"outlet_frames: table {name} lacks columns {missing}")
+    frames = sorted(frame_scores["frame"].unique())
+    wide = frame_scores.pivot_table(
+        index=["outlet", "doc_id", "para_id"], columns="frame", values="density",
+        aggfunc="first",
+    ).reindex(columns=frames).fillna(0.0).sort_index()
+    dom = paragraphs.set_index(["doc_id", "para_id"])["dominant_frame"].fillna("").astype(str)
+    rows = []
+    for outlet in sorted(wide.index.get_level_values("outlet").unique()):
+        part = wide.xs(outlet, level="outlet")
+        keys = list(part.index)
+        dom_vals = np.array([dom.get(k, "") for k in keys], dtype=object)
+        dmat = np.stack([(dom_vals == f).astype(float) for f in frames], axis=1)
+        xmat = part.to_numpy(dtype=float)
+        docs = part.index.get_level_values("doc_id")
+        doc_codes = pd.factorize(docs, sort=True)[0]
+        groups = np.arange(len(keys)) if resample == "paragraph" else doc_codes
+        n_groups = int(groups.max()) + 1
+        if n_groups >= 2:
+            rng = np.random.default_rng([seed, _stable_int(outlet)])
+            bd, bx = bootstrap_means([dmat, xmat], groups, n_boot, rng)
+            (dlo, dhi), (xlo, xhi) = _interval(bd), _interval(bx)
+            dlo, dhi = _widen_collapsed(dmat.sum(axis=0), len(keys), dlo, dhi)
+        else:
+            dlo = dhi = xlo = xhi = np.full(len(frames), np.nan)
+        for j, f in enumerate(frames):
+            rows.append({
+                "outlet": outlet, "frame": f, "n_articles": int(doc_codes.max()) + 1,
+                "n_paragraphs": len(keys), "n_dominant": int(dmat[:, j].sum()),
+                "dominant_share": float(dmat[:, j].mean()),
+                "dominant_share_lo": float(dlo[j]), "dominant_share_hi": float(dhi[j]),
+                "mean_density": float(xmat[:, j].mean()),
+                "mean_density_lo": float(xlo[j]), "mean_density_hi": float(xhi[j]),
+                "ci_unit": resample, "n_boot": n_boot,
+            })
+    return pd.DataFrame(rows, columns=OUTLET_COLUMNS)
+
+
+def summarize(
+    outlet_table: pd.DataFrame,
+    focus: Sequence[str] = ("strategic_anxiety", "talent_war_drama"),
+    top: int = 3,
+) -> str:
+    """A short text summary of ``outlet_frames`` for the terminal.
+
+    Parameters
+    ----------
+    outlet_table : pandas.DataFrame
+        Output of :func:`outlet_frames`.
+    focus : sequence of str
+        Frames compared across outlets line by line (skipped when absent).
+    top : int
+        Frames listed per outlet, by dominant share.
+
+    Returns
+    -------
+    str
+    """
+    if outlet_table.empty:
+        return "frames: no scored paragraphs\n"
+    lines = []
+    unit = str(outlet_table["ci_unit"].iloc[0])
+    lines.append(f"frames: share of paragraphs in which a frame dominates "
+                 f"[bootstrap 95% interval, resampling {unit}s]")
+    for outlet, part in outlet_table.groupby("outlet", sort=True):
+        first = part.iloc[0]
+        best = part.sort_values(["dominant_share", "frame"], ascending=[False, True]).head(top)
+        shown = ", ".join(_fmt_share(r) for _, r in best.iterrows())
+        lines.append(f"  {outlet} ({first.n_articles} article(s), {first.n_paragraphs} "
+                     f"paragraphs): {shown}")
+    for f in focus:
+        part = outlet_table[outlet_table["frame"] == f].sort_values("outlet")
+        if part.empty:
+            continue
+        for col, label, fmt in (("dominant_share", "dominant share", "{:.0%}"),
+                                ("mean_density", "mean density", "{:.2f}")):
+            shown = ", ".join(f"{r.outlet} {_fmt_ci(r, col, fmt)}"
+                              for _, r in part.iterrows())
+            lines.append(f"  {f}, {label}: {shown}; largest: {_leader(part, col)}")
+    if unit == "paragraph":
+        lines.append("  note: paragraphs of one article are not independent; intervals "
+                     "describe these texts, not the outlet's coverage in general")
+    return "\n".join(lines) + "\n"
+
+
+def _fmt_share(row: pd.Series, name: bool = True) -> str:
+    label = f"{row.frame} " if name else ""
+    return label + _fmt_ci(row, "dominant_share", "{:.0%}")
+
+
+def _fmt_ci(row: pd.Series, col: str, fmt: str) -> str:
+    lo, hi = row[f"{col}_lo"], row[f"{col}_hi"]
+    ci = f" [{fmt.format(lo)}–{fmt.format(hi)}]" if pd.notna(lo) else " [no interval]"
+    return fmt.format(row[col]) + ci
+
+
+def _leader(part: pd.DataFrame, col: str) -> str:
+    """The outlet with the largest value, flagged when its interval overlaps another's."""
+    leader = part.sort_values([col, "outlet"], ascending=[False, True]).iloc[0]
+    if len(part) < 2:
+        return str(leader.outlet)
+    others = part[part["outlet"] != leader.outlet]
+    unclear = part[f"{col}_lo"].isna().any() or bool(
+        (others[f"{col}_hi"] >= leader[f"{col}_lo"]).any())
+    return str(leader.outlet) + (" (intervals overlap: not a clear difference)" if unclear
+                                 else " (intervals do not overlap)")
+
+
+# ---------------------------------------------------------------------------------------
+# lexicon audit
+
+
+@dataclass
+class TermStats:
+    """Per-term hit counts over a corpus and the warnings a lexicon audit raises.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per (frame, term) of the codebook, sorted: ``frame, term, weight, hits``
+        (non-negated token hits), ``hits_negated``, ``splits`` (unmatched occurrences, not
+        counted), ``n_paragraphs`` and ``n_articles`` (with a counted hit),
+        ``frame_hit_share`` (the term's share of the frame's counted hits; NaN when the
+        frame has none), ``never_hit`` (no token match at all, negated or not) and
+        ``dominates_frame`` (share above
+        :data:`DOMINANT_TERM_SHARE`).
+    warnings : list of str
+        Human-readable warnings.
+    """
+
+    table: pd.DataFrame
+    warnings: list[str]
+
+
+def term_stats(units: Iterable[ParagraphUnit], codebook: Codebook) -> TermStats:
+    """Audit a lexicon over a corpus: per-term hits, terms that never hit, dominating terms.
+
+    Parameters
+    ----------
+    units : iterable of ParagraphUnit
+    codebook : Codebook
+
+    Returns
+    -------
+    TermStats
+    """
+    tables = score_units(units, codebook)
+    hits, splits = tables["frame_hits"], tables["frame_term_splits"]
+    lex = codebook.to_frame()[["frame", "term", "weight"]]
+    counted = hits[~hits["negated"].astype(bool)]
+    agg = counted.groupby(["frame", "term"]).agg(
+        hits=("doc_id", "size"), n_articles=("doc_id", "nunique")
+    )
+    agg["n_paragraphs"] = (
+        counted.drop_duplicates(["frame", "term", "doc_id", "para_id"])
+        .groupby(["frame", "term"]).size()
+    )
+    agg = agg.reset_index()
+    neg = hits[hits["negated"].astype(bool)].groupby(["frame", "term"]).size()
+    spl = splits.groupby(["frame", "term"]).size()
+    table = lex.merge(agg, on=["frame", "term"], how="left")
+    table["hits_negated"] = [int(neg.get((f, t), 0)) for f, t in zip(table.frame, table.term,
+                                                                        strict=True)]
+    table["splits"] = [int(spl.get((f, t), 0)) for f, t in zip(table.frame, table.term,
+                                                                strict=True)]
+    for col in ("hits", "n_paragraphs", "n_articles"):
+        table[col] = table[col].fillna(0).astype(int)
+    totals = table.groupby("frame")["hits"].transform("sum")
+    table["frame_hit_share"] = (table["hits"] / totals.where(totals > 0)).astype(float)
+    table["never_hit"] = (table["hits"] + table["hits_negated"]) == 0
+    table["dominates_frame"] = table["frame_hit_share"] > DOMINANT_TERM_SHARE
+    table = table[["frame", "term", "weight", "hits", "hits_negated", "splits",
+                   "n_paragraphs", "n_articles", "frame_hit_share", "never_hit",
+                   "dominates_frame"]].sort_values(["frame", "term"]).reset_index(drop=True)
+    return TermStats(table, _stats_warnings(table, codebook))
+
+
+def _stats_warnings(table: pd.DataFrame, codebook: Codebook) -> list[str]:
+    warnings = []
+    for fid in sorted(codebook.frame_ids):
+        part = table[table["frame"] == fid]
+        total = int(part["hits"].sum())
+        if total == 0:
+            warnings.append(f"{fid}: no term of this frame hit the corpus")
+            continue
+        never = part[part["never_hit"]]["term"].tolist()
+        if never:
+            warnings.append(f"{fid}: {len(never)} of {len(part)} terms never matched: "
+                            f"{'、'.join(never)}")
+        for _, r in part[part["dominates_frame"]].iterrows():
+            warnings.append(f"{fid}: term {r.term!r} supplies {r.frame_hit_share:.0%} of the "
+                            f"frame's {total} counted hits")
+        split = part[part["splits"] > 0]
+        for _, r in split.iterrows():
+            warnings.append(f"{fid}: term {r.term!r} occurs {r.splits} time(s) where it is "
+                            "not a token match (see frame_term_splits); not counted")
+    for form, fids in codebook.shared_terms().items():
+        warnings.append(f"term form {form!r} is listed in several frames: {', '.join(fids)}")
+    return warnings

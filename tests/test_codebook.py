@@ -1,0 +1,226 @@
+"""Tests of the frame codebook: loading, validation messages, hashing."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from framing.codebook import (
+    Codebook,
+    default_codebook_path,
+    format_codebook,
+    load_codebook,
+    parse_codebook,
+    term_form,
+)
+from framing.errors import ConfigError
+
+SEMETKO_VALKENBURG = ("conflict", "human_interest", "economic_consequences", "morality",
+                      "responsibility")
+
+MINI = """\
+version: "0.1"
+rules:
+  dominant_threshold: 1.0
+  negation:
+    window: 2
+    negators: [不, 沒有]
+frames:
+  - id: alpha
+    label_zh: 甲
+    label_en: Alpha
+    definition: d
+    include: i
+    exclude: e
+    examples: [例句]
+    terms:
+      - 挖角
+      - {term: 戰略, weight: 0.5}
+  - id: beta
+    label_zh: 乙
+    label_en: Beta
+    definition: d
+    include: i
+    exclude: e
+    examples: [例句]
+    terms: [焦慮]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "cb.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as exc:
+        load_codebook(write(tmp_path, text))
+    return str(exc.value)
+
+
+# --- the shipped codebook ---------------------------------------------------------------
+
+
+def test_shipped_codebook_has_the_required_frames() -> None:
+    cb = load_codebook()
+    ids = cb.frame_ids
+    assert "strategic_anxiety" in ids and "talent_war_drama" in ids
+    for fid in SEMETKO_VALKENBURG:
+        assert fid in ids
+    assert len(ids) > 7  # further frames so paragraphs are not forced into two bins
+    assert re.fullmatch(r"[0-9a-f]{64}", cb.sha256)
+    assert cb.version
+    for f in cb.frames:
+        assert f.label_zh and f.label_en and f.definition and f.include and f.exclude
+        assert f.examples and f.terms
+
+
+def test_issue_terms_are_in_their_frames() -> None:
+    cb = load_codebook()
+    terms = {f.id: {t.term for t in f.terms} for f in cb.frames}
+    for t in ("焦慮", "落後", "追趕", "突圍", "戰略", "主導權", "技術差距"):
+        assert t in terms["strategic_anxiety"]
+    for t in ("挖角", "搶人", "天價", "簽約獎金", "叛逃", "人才爭奪戰"):
+        assert t in terms["talent_war_drama"]
+
+
+def test_default_path_and_none_give_the_same_codebook() -> None:
+    assert load_codebook(None).sha256 == load_codebook(default_codebook_path()).sha256
+    assert default_codebook_path().name == "codebook.yaml"
+
+
+def test_to_frame_has_one_row_per_term() -> None:
+    cb = load_codebook()
+    df = cb.to_frame()
+    assert len(df) == sum(len(f.terms) for f in cb.frames)
+    assert list(df.columns[:4]) == ["frame", "term", "form", "weight"]
+    assert df.equals(df.sort_values(["frame", "term"]).reset_index(drop=True))
+    row = df[(df.frame == "talent_war_drama") & (df.term == "挖牆腳")].iloc[0]
+    assert row.form == "挖墙脚"
+
+
+def test_format_codebook_states_version_hash_and_rules() -> None:
+    cb = load_codebook()
+    text = format_codebook(cb)
+    assert cb.version in text and cb.sha256 in text
+    assert "negation" in text and "[strategic_anxiety]" in text
+    assert "挖角" in text
+    assert "terms (" in text and "terms (" not in format_codebook(cb, terms=False)
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+def test_term_form_is_the_same_in_both_scripts() -> None:
+    assert term_form("挖牆腳") == term_form("挖墙脚") == "挖墙脚"
+    assert term_form("技術差距") == term_form("技术差距")
+    assert term_form(" Sam  Altman ") == "samaltman"
+    assert term_form("Offer") == term_form("offer")
+
+
+# --- hashing ------------------------------------------------------------------------------
+
+
+def test_hash_ignores_comments_and_layout(tmp_path: Path) -> None:
+    a = load_codebook(write(tmp_path, MINI, "a.yaml"))
+    relaid = "# a comment\n" + MINI.replace("terms: [焦慮]", "terms:\n      - 焦慮  # why")
+    b = load_codebook(write(tmp_path, relaid, "b.yaml"))
+    assert a.sha256 == b.sha256
+
+
+def test_hash_changes_with_a_weight(tmp_path: Path) -> None:
+    a = load_codebook(write(tmp_path, MINI, "a.yaml"))
+    b = load_codebook(write(tmp_path, MINI.replace("weight: 0.5", "weight: 0.6"), "b.yaml"))
+    assert a.sha256 != b.sha256
+
+
+def test_reload_after_edit_is_not_stale(tmp_path: Path) -> None:
+    path = write(tmp_path, MINI)
+    first = load_codebook(path)
+    path.write_text(MINI.replace('version: "0.1"', 'version: "0.2-edited"'), encoding="utf-8")
+    assert load_codebook(path).version == "0.2-edited"
+    assert first.version == "0.1"
+
+
+def test_mini_codebook_parses(tmp_path: Path) -> None:
+    cb = load_codebook(write(tmp_path, MINI))
+    assert isinstance(cb, Codebook)
+    assert cb.frame_ids == ["alpha", "beta"]
+    assert [t.weight for t in cb.frame("alpha").terms] == [1.0, 0.5]
+    assert cb.negation.window == 2 and cb.negation.negators == ("不", "没有")
+    assert cb.dominant_threshold == 1.0
+
+
+def test_a_term_may_belong_to_two_frames(tmp_path: Path) -> None:
+    cb = load_codebook(write(tmp_path, MINI.replace("terms: [焦慮]", "terms: [焦慮, 挖角]")))
+    assert cb.shared_terms() == {"挖角": ["alpha", "beta"]}
+
+
+# --- validation errors --------------------------------------------------------------------
+
+
+def test_empty_term_is_rejected_with_line(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINI.replace("      - 挖角\n", "      - ''\n"))
+    assert "empty term" in msg and "cb.yaml:16" in msg and "alpha" in msg
+
+
+def test_null_term_is_rejected(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINI.replace("      - 挖角\n", "      -\n"))
+    assert "empty term" in msg
+
+
+def test_duplicate_term_across_scripts_is_rejected(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINI.replace("      - 挖角\n", "      - 挖角\n      - 战略\n"))
+    assert "duplicate term" in msg and "战略" in msg and "戰略" in msg
+
+
+def test_unknown_fields_are_rejected(tmp_path: Path) -> None:
+    extra = "    definition: d\n    colour: red\n"
+    msg = error_of(tmp_path, MINI.replace("    definition: d\n", extra, 1))
+    assert "unknown field 'colour'" in msg and ":12" in msg
+    msg = error_of(tmp_path, "author: me\n" + MINI)
+    assert "unknown field 'author'" in msg
+    msg = error_of(tmp_path, MINI.replace("{term: 戰略, weight: 0.5}",
+                                          "{term: 戰略, wieght: 0.5}"))
+    assert "unknown field 'wieght'" in msg
+
+
+def test_missing_required_field_is_rejected(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, MINI.replace("    exclude: e\n", "", 1))
+    assert "lacks required field 'exclude'" in msg
+
+
+def test_bad_ids_and_duplicates_are_rejected(tmp_path: Path) -> None:
+    assert "snake_case" in error_of(tmp_path, MINI.replace("id: alpha", "id: Alpha-1"))
+    msg = error_of(tmp_path, MINI.replace("id: beta", "id: alpha"))
+    assert "duplicate frame id" in msg
+
+
+@pytest.mark.parametrize("weight", ["0", "-1", "abc", "true", ".nan"])
+def test_bad_weights_are_rejected(tmp_path: Path, weight: str) -> None:
+    msg = error_of(tmp_path, MINI.replace("weight: 0.5", f"weight: {weight}"))
+    assert "positive number" in msg
+
+
+def test_duplicate_yaml_key_is_rejected(tmp_path: Path) -> None:
+    twice = "    label_zh: 甲\n    label_zh: 丙\n"
+    msg = error_of(tmp_path, MINI.replace("    label_zh: 甲\n", twice))
+    assert "duplicate key 'label_zh'" in msg
+
+
+def test_bad_rules_are_rejected(tmp_path: Path) -> None:
+    assert "window" in error_of(tmp_path, MINI.replace("window: 2", "window: -1"))
+    assert "dominant_threshold" in error_of(tmp_path, MINI.replace("dominant_threshold: 1.0",
+                                                                    "dominant_threshold: 0"))
+
+
+def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
+    assert "not valid YAML" in error_of(tmp_path, "frames: [unclosed\n")
+    with pytest.raises(ConfigError, match="not found"):
+        load_codebook(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="mapping"):
+        parse_codebook(["a list"], "x.yaml")
