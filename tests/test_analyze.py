@@ -1,0 +1,189 @@
+"""End-to-end: ``framing analyze`` on the shipped corpus, run by the installed command and by
+the library; the two outputs must be byte-identical (determinism, and CLI = library)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framing import schema
+from framing.analyze import Config, analyze
+from framing.output import read_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpora" / "ai-talent-war"
+
+
+def framing_command() -> list[str]:
+    exe = Path(sys.executable).with_name("framing")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "framing"]
+
+
+@pytest.fixture(scope="session")
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("cli") / "results"
+    proc = subprocess.run(
+        [*framing_command(), "analyze", str(CORPUS), "-o", str(out)],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False,
+    )
+    return out, proc
+
+
+@pytest.fixture(scope="session")
+def lib_run(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("lib") / "results"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing")
+        result = analyze(CORPUS, out, Config())
+    return result
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_cli_run_succeeds_and_prints_summary(cli_run):
+    out, proc = cli_run
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "2 ingested, 0 skipped, 0 duplicates" in proc.stdout
+    assert "strategic_anxiety" in proc.stdout
+    assert (out / "manifest.json").exists()
+
+
+def test_rerun_is_byte_identical_and_cli_equals_library(cli_run, lib_run):
+    out, _ = cli_run
+    a, b = digest(out), digest(lib_run.out_dir)
+    assert a.keys() == b.keys()
+    different = [k for k in a if a[k] != b[k]]
+    assert different == []
+
+
+def test_expected_outputs_exist(lib_run):
+    out = lib_run.out_dir
+    for name in ("articles", "paragraphs", "tokens", "entities", "ledger", "frame_hits",
+                 "frame_scores", "outlet_frames", "topic_terms", "paragraph_topics",
+                 "outlet_topics", "distinctive_terms", "sentiment_hits", "sentiment_agreement",
+                 "entity_sentiment", "sentiment_arcs", "frame_sentiment", "coding_alpha",
+                 "coding_prf", "sentiment_validation"):
+        assert (out / f"{name}.csv").is_file(), name
+    for fig in ("outlet_frames", "distinctive_terms", "topic_shares", "sentiment_arcs",
+                "frame_sentiment"):
+        assert (out / "figures" / f"{fig}.png").is_file(), fig
+        assert (out / "figures" / f"{fig}.svg").is_file(), fig
+    assert (out / "methods.md").read_text(encoding="utf-8").startswith("# Methods")
+
+
+def test_paragraph_counts_of_the_seeds(lib_run):
+    par = read_csv(lib_run.out_dir / "paragraphs.csv")
+    counts = par.groupby("doc_id").size().to_dict()
+    assert counts == {"000_dbf7afa30f9a52d6": 56, "001_66ab1e2e055d30d8": 38}
+    art = read_csv(lib_run.out_dir / "articles.csv").set_index("doc_id")
+    assert art.loc["000_dbf7afa30f9a52d6", "date"] == "2025-W27"
+    assert art.loc["000_dbf7afa30f9a52d6", "date_precision"] == "week"
+    assert art.loc["001_66ab1e2e055d30d8", "date"] == "2025-06"
+    assert art.loc["001_66ab1e2e055d30d8", "source"] == "大力財經"
+    assert art.loc["001_66ab1e2e055d30d8", "signoff"] == "(雲媒體)"
+    assert art.loc["000_dbf7afa30f9a52d6", "signoff"] == "(JER學家)"
+    assert "note" in art.columns  # extra manifest column flows through
+
+
+def test_text_analysis_is_simplified_and_aligned(lib_run):
+    from framing.textview import analysis_view
+
+    par = read_csv(lib_run.out_dir / "paragraphs.csv")
+    for text, view in zip(par["text"], par["text_analysis"], strict=True):
+        assert view == analysis_view(text[: len(view)])
+
+
+def test_hits_are_found_at_their_offsets(lib_run):
+    par = read_csv(lib_run.out_dir / "paragraphs.csv").set_index(["doc_id", "para_id"])
+    for table in ("frame_hits", "sentiment_hits", "entities"):
+        hits = read_csv(lib_run.out_dir / f"{table}.csv")
+        assert len(hits) > 0
+        start = "offset" if table == "entities" else "start"
+        col = "surface" if table == "entities" else "matched"
+        for _, h in hits.iterrows():
+            text = par.loc[(h["doc_id"], h["para_id"]), "text"]
+            assert text[int(h[start]) : int(h["end"])] == h[col], (table, h.to_dict())
+
+
+def test_snownlp_column_equals_snownlp(lib_run):
+    from snownlp import SnowNLP
+
+    par = pd.read_csv(lib_run.out_dir / "paragraphs.csv", keep_default_na=False,
+                      dtype={"sentiment_snownlp": str})
+    scored = par[par["sentiment_snownlp"] != ""]
+    assert len(scored) >= 80
+    for text, value in zip(scored["text_analysis"], scored["sentiment_snownlp"], strict=True):
+        assert abs(float(value) - SnowNLP(text).sentiments) < 1e-9
+
+
+def test_every_csv_is_documented_and_validates(lib_run):
+    from frictionless import Package, system
+
+    out = lib_run.out_dir
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    written = sorted(p.stem for p in out.glob("*.csv"))
+    assert sorted(r["name"] for r in descriptor["resources"]) == written
+    for res in descriptor["resources"]:
+        for field in res["schema"]["fields"]:
+            assert field["description"].strip(), (res["name"], field["name"])
+    with system.use_context(trusted=True):
+        report = Package(str(out / "datapackage.json")).validate()
+    errors = [(t.name, e.message) for t in report.tasks for e in t.errors][:10]
+    assert report.valid, errors
+
+
+def test_run_manifest_records_versions_and_hashes(lib_run):
+    m = json.loads((lib_run.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    for pkg in ("framing", "jieba", "snownlp", "scikit-learn", "pandas", "opencc"):
+        assert m["versions"][pkg], pkg
+    assert len(m["corpus"]["sha256"]) == 64
+    assert m["codebook"]["version"] and len(m["codebook"]["sha256"]) == 64
+    assert set(m["dictionaries"]) == {"domain_terms", "entities"}
+    assert m["sentiment_lexicon"]["licence"]
+    for name, sha in m["files"].items():
+        data = (lib_run.out_dir / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha, name
+
+
+def test_schema_covers_all_tables():
+    tables = schema.all_schemas()
+    for name in ("paragraphs", "frame_hits", "distinctive_terms", "sentiment_hits"):
+        assert name in tables
+
+
+def test_output_folder_not_written_by_framing_is_refused(tmp_path):
+    from framing.errors import FramingError
+
+    (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FramingError, match="not written by framing"):
+        analyze(CORPUS, tmp_path, Config(figures=False))
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_failed_run_leaves_previous_results(tmp_path, lib_run, monkeypatch):
+    out = tmp_path / "results"
+    shutil.copytree(lib_run.out_dir, out)
+    before = digest(out)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated crash while writing")
+
+    monkeypatch.setattr("framing.report.methods_text", boom)
+    with pytest.raises(RuntimeError):
+        analyze(CORPUS, out, Config(figures=False))
+    assert digest(out) == before
+    assert not list(tmp_path.glob(".results.staging-*"))
