@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FramingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted; nothing was committed", file=sys.stderr)
         return 130

@@ -38,6 +38,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -216,38 +217,70 @@ def read_table_bytes(data: bytes, path: str) -> str:
         ) from None
 
 
-def iter_csv_records(text: str, path: str) -> Iterator[tuple[int, list[str]]]:
+def iter_csv_records(
+    text: str, path: str, multiline_column: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, fields)`` for each record of a CSV text, header included.
 
     ``line`` is the physical line where the record starts. A record that spans several
     lines (a quoted field with a line break) raises :class:`CorpusError` at its first line,
-    because that is how an unclosed quote shows itself. Blank lines are passed over.
+    because that is how an unclosed quote shows itself; only the column named
+    ``multiline_column`` (the ``text`` of an import table, where line breaks separate
+    paragraphs) may hold line breaks. A syntax error (a quote that is never
+    closed before the end of the file, text after a closing quote) is also reported at the
+    first line of the record it occurs in, with the line where it was noticed. Blank lines
+    are passed over.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     prev_end = 0
+    multiline = -1  # index of the column allowed to span lines, once the header is read
+    header_seen = False
     while True:
         try:
             fields = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise CorpusError(f"CSV syntax error: {exc}", path, reader.line_num) from None
+            raise _syntax_error(text, path, prev_end + 1, reader.line_num, exc) from None
         end = reader.line_num
         # Blank lines come back as empty records, so a record starts right after the last.
         start = prev_end + 1
         prev_end = end
         if not fields:
             continue
-        if end > start:
-            spanning = next((f for f in fields if "\n" in f or "\r" in f), "")
+        if not header_seen:
+            header_seen = True
+            names = [f.strip().lstrip("\ufeff") for f in fields]
+            if multiline_column in names:
+                multiline = names.index(multiline_column)
+        spans = [i for i, f in enumerate(fields) if "\n" in f or "\r" in f]
+        if end > start and (not spans or any(i != multiline for i in spans)):
+            spanning = next((fields[i] for i in spans if i != multiline), "")
             raise CorpusError(
                 f"a quoted field runs from line {start} to line {end}: probably an unclosed "
-                "quote (each row must stay on one line)",
+                "quote ("
+                + (f"only column {multiline_column!r} may hold line breaks)" if multiline >= 0
+                   else "each row must stay on one line)"),
                 path,
                 start,
                 spanning[:80],
             )
         yield start, fields
+
+
+def _syntax_error(text: str, path: str, start: int, seen: int, exc: csv.Error) -> CorpusError:
+    """A CorpusError for a CSV syntax error in the record starting at line ``start``."""
+    lines = io.StringIO(text, newline="").readlines()
+    # Blank lines before the record belong to no record: point at the record's first text.
+    while start < seen and start <= len(lines) and not lines[start - 1].strip("\r\n"):
+        start += 1
+    first = lines[start - 1].rstrip("\r\n") if start <= len(lines) else ""
+    if seen > start:
+        message = (f"CSV syntax error ({exc}) in the record starting at line {start}, noticed "
+                   f"at line {seen}: probably an unclosed quote on line {start}")
+    else:
+        message = f"CSV syntax error: {exc}"
+    return CorpusError(message, path, start, first[:80])
 
 
 def read_header(fields: list[str], path: str, required: Sequence[str]) -> list[str]:
@@ -294,7 +327,11 @@ def read_manifest(root: str | os.PathLike[str]) -> tuple[list[str], list[tuple[i
         raise CorpusError(
             "no manifest.csv here; create a corpus with 'framing init DIR'", shown
         )
-    text = read_table_bytes(path.read_bytes(), shown)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read the manifest: {exc.strerror}", shown) from None
+    text = read_table_bytes(data, shown)
     records = iter_csv_records(text, shown)
     first = next(records, None)
     if first is None:
@@ -386,9 +423,40 @@ def read_date(value: str, precision: str) -> ParsedDate:
         raise RowSkip("bad_date", str(exc)) from None
 
 
+def _has_control(value: str) -> bool:
+    return any(ch != "\t" and unicodedata.category(ch) == "Cc" for ch in value)
+
+
+def check_unicode(text: str, what: str) -> None:
+    """Raise RowSkip if ``text`` holds a lone surrogate (possible only from a JSON escape).
+
+    Such a string is not Unicode text: it cannot be written as UTF-8 or hashed.
+    """
+    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), -1)
+    if bad >= 0:
+        raise RowSkip(
+            "bad_text",
+            f"{what} holds a lone surrogate U+{ord(text[bad]):04X} at character {bad} "
+            "(a broken '\\u' escape); it is not valid Unicode text",
+        )
+
+
 def check_fields(values: dict[str, str]) -> None:
-    """Check doc_id, outlet, script and field lengths of one row (raise RowSkip)."""
+    """Check doc_id, outlet, script, column names and values of one row (raise RowSkip).
+
+    Values may not hold line breaks or control characters other than tab (a manifest row stays
+    on one line, and a NUL makes the whole manifest unreadable); column names must be
+    non-empty, without surrounding spaces or control characters.
+    """
     for name, value in values.items():
+        check_unicode(value, f"column {name!r}")
+        check_unicode(name, "a column name")
+        if not name or name != name.strip() or _has_control(name) or len(name) > 100:
+            raise RowSkip("bad_column", f"column name {name!r} must be 1-100 characters, "
+                          "without surrounding spaces or control characters")
+        if _has_control(value):
+            raise RowSkip("bad_value", f"column {name!r} holds a line break or control "
+                          f"character ({value[:40]!r}); manifest values stay on one line")
         if len(value) > MAX_FIELD_CHARS:
             raise RowSkip(
                 "field_too_long",
@@ -460,6 +528,9 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
             )
             continue
         doc_id, file_value = values.get("doc_id", ""), values.get("file", "")
+        # A file that a row names is listed, even if the row is skipped: not an orphan.
+        with contextlib.suppress(RowSkip):
+            referenced.add(str(check_relative_path(file_value)))
         try:
             check_fields(values)
             if doc_id in seen_ids:
@@ -470,7 +541,6 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
             seen_ids[doc_id] = line
             date = read_date(values["date"], values["date_precision"])
             data = read_article_file(root_path, file_value)
-            referenced.add(str(check_relative_path(file_value)))
             text, encoding = decode_article(data, values.get("encoding"), file_value)
         except RowSkip as skip:
             ledger.append(
@@ -546,18 +616,26 @@ def init_corpus(root: str | os.PathLike[str]) -> Path:
         raise CorpusError("a corpus already exists here (manifest.csv found)", str(path))
     if path.exists() and not path.is_dir():
         raise CorpusError("path exists and is not a folder", str(path))
-    (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
-    atomic.write_text(path / MANIFEST, manifest_text(list(MANIFEST_COLUMNS), []))
+    try:
+        (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+        atomic.write_text(path / MANIFEST, manifest_text(list(MANIFEST_COLUMNS), []))
+    except OSError as exc:
+        raise CorpusError(f"cannot create the corpus: {exc.strerror}",
+                          exc.filename or str(path)) from None
     return path
 
 
-def manifest_text(columns: list[str], rows: list[dict[str, str]]) -> str:
-    """Render manifest rows as CSV text (UTF-8, ``\\n`` line ends, minimal quoting)."""
+def manifest_text(columns: list[str], rows: Sequence[dict[str, str] | list[str]]) -> str:
+    """Render manifest rows as CSV text (UTF-8, ``\\n`` line ends, minimal quoting).
+
+    A row given as a list (a row of an existing manifest with the wrong number of fields) is
+    written back field for field, neither padded nor cut, so it stays visibly broken.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([row.get(c, "") for c in columns])
+        writer.writerow(row if isinstance(row, list) else [row.get(c, "") for c in columns])
     return buf.getvalue()
 
 
@@ -567,6 +645,9 @@ def corpus_lock(root: Path) -> Iterator[None]:
 
     A lock left by a process that no longer runs is taken over.
     """
+    if not (root / MANIFEST).is_file():
+        raise CorpusError("no manifest.csv here; create a corpus with 'framing init DIR'",
+                          str(root / MANIFEST))
     lock = root / ".framing.lock"
     for _attempt in range(2):
         try:
@@ -584,6 +665,8 @@ def corpus_lock(root: Path) -> Iterator[None]:
                 ) from None
             lock.unlink(missing_ok=True)
             continue
+        except OSError as exc:
+            raise CorpusError(f"cannot write the lock file: {exc.strerror}", str(lock)) from None
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(str(os.getpid()))
         try:
@@ -642,8 +725,21 @@ def prepare_article(
     doc_id: str = "",
     extra: dict[str, str] | None = None,
 ) -> NewArticle:
-    """Check one new article's metadata and text; raise RowSkip with the reason if bad."""
-    text = normalise_newlines(text)
+    """Check one new article's metadata and text; raise RowSkip with the reason if bad.
+
+    A leading BOM character is removed (as decoding does for files). The text must read back
+    unchanged from the UTF-8 file it will be written to, so that :func:`load_corpus` ingests
+    what was accepted (no NUL or other binary-looking content).
+    """
+    check_unicode(text, "the text")
+    text = normalise_newlines(text.removeprefix("\ufeff"))
+    try:
+        back = decode_bytes(text.encode("utf-8"), source="the text").text
+    except DecodeError as exc:
+        raise RowSkip("bad_text", f"the text would not read back as an article: {exc.reason}"
+                      ) from None
+    if back != text:  # pragma: no cover - decode_bytes removes nothing but a leading BOM
+        raise RowSkip("bad_text", "the text does not read back unchanged")
     if not split_paragraphs(text):
         raise RowSkip("empty_article", "the article holds no text")
     parsed = read_date(date, date_precision)
@@ -667,23 +763,47 @@ def prepare_article(
     return NewArticle(row, text)
 
 
-def commit_articles(root: Path, columns: list[str], old_rows: list[dict], new: list[NewArticle]
-                    ) -> None:
+def commit_articles(root: Path, columns: list[str],
+                    old_rows: Sequence[tuple[int, dict | list[str]]],
+                    new: list[NewArticle]) -> None:
     """Write new article files, then the manifest (the commit point), atomically.
+
+    ``old_rows`` are the manifest's rows as :func:`read_manifest` returns them; they are
+    written back unchanged (a row with the wrong number of fields too, field for field). New
+    metadata columns are appended to the header, which would shift such a broken row into
+    them, so adding columns to a manifest with broken rows is refused.
 
     If the process dies before the manifest is replaced, the corpus is unchanged: the new
     files are not listed (``framing validate`` reports them as orphans and a rerun of the same
-    command rewrites them).
+    command rewrites them). A write error (disk full, permissions) raises
+    :class:`CorpusError` naming the file, with the manifest unchanged.
     """
     header = list(columns)
     for art in new:
         for key in art.row:
             if key not in header:
                 header.append(key)
-    for art in new:
-        atomic.write_text(root / art.row["file"], art.text)
-    rows = [*old_rows, *(a.row for a in new)]
-    atomic.write_text(root / MANIFEST, manifest_text(header, rows))
+    broken = [line for line, v in old_rows if isinstance(v, list)]
+    if broken and header != list(columns):
+        raise CorpusError(
+            f"manifest rows on line(s) {', '.join(map(str, broken[:10]))} have the wrong number "
+            f"of fields; adding column(s) {', '.join(header[len(columns):])} would shift them. "
+            "Fix those rows first (see 'framing validate'); nothing was added",
+            str(root / MANIFEST), broken[0],
+        )
+    rows = [*(v for _line, v in old_rows), *(a.row for a in new)]
+    target = root / MANIFEST
+    try:
+        for art in new:
+            target = root / art.row["file"]
+            atomic.write_text(target, art.text)
+        target = root / MANIFEST
+        atomic.write_text(target, manifest_text(header, rows))
+    except OSError as exc:
+        raise CorpusError(
+            f"cannot write: {exc.strerror or exc}; nothing was committed (the manifest is "
+            "unchanged)", str(target)
+        ) from None
 
 
 def add_articles(
@@ -737,6 +857,7 @@ def add_articles(
         hashes = existing_hashes(root_path, columns, rows)
         ids = {v.get("doc_id", ""): line for line, v in rows if isinstance(v, dict)}
         new: list[NewArticle] = []
+        earlier: dict[str, str] = {}  # text hash -> file given earlier in this command
         for f in files:
             path = Path(f)
             try:
@@ -745,7 +866,7 @@ def add_articles(
                 size = path.stat().st_size
                 if size > MAX_ARTICLE_BYTES:
                     raise RowSkip("too_large", f"{size} bytes; the limit is {MAX_ARTICLE_BYTES}")
-                text, _enc = decode_article(path.read_bytes(), encoding, str(path))
+                text, _enc = decode_article(_read_bytes(path), encoding, str(path))
                 art = prepare_article(
                     text, outlet=outlet, date=date, date_precision=date_precision, title=title,
                     url=url, source=source, doc_id=doc_id,
@@ -755,9 +876,10 @@ def add_articles(
             sha, new_id = art.row["text_sha256"], art.row["doc_id"]
             if sha in hashes:
                 dup_id, dup_line = hashes[sha]
+                where = (f"manifest line {dup_line}" if dup_line > 0
+                         else f"file {earlier[sha]} of this command")
                 raise CorpusError(
-                    f"same text as article {dup_id!r} (manifest line {dup_line}); not added",
-                    str(path),
+                    f"same text as article {dup_id!r} ({where}); not added", str(path)
                 )
             if new_id in ids:
                 raise CorpusError(
@@ -765,11 +887,10 @@ def add_articles(
                     str(path),
                 )
             hashes[sha] = (new_id, 0)
+            earlier[sha] = str(path)
             ids[new_id] = 0
             new.append(art)
-        old_rows = [v if isinstance(v, dict) else dict(zip(columns, v, strict=False))
-                    for _line, v in rows]
-        commit_articles(root_path, columns, old_rows, new)
+        commit_articles(root_path, columns, rows, new)
     return [a.row for a in new]
 
 
@@ -789,7 +910,11 @@ def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list
     shown = str(table)
     if not table.is_file():
         raise CorpusError("no such file", shown)
-    text = read_table_bytes(table.read_bytes(), shown)
+    try:
+        data = table.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read the table: {exc.strerror}", shown) from None
+    text = read_table_bytes(data, shown)
     if table.suffix.lower() in (".jsonl", ".ndjson"):
         records: list[tuple[int, dict | list | str]] = []
         keys: list[str] = []
@@ -810,7 +935,7 @@ def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list
         return keys, records
     if table.suffix.lower() != ".csv":
         raise CorpusError("import tables must be .csv or .jsonl", shown)
-    it = iter_csv_records(text, shown)
+    it = iter_csv_records(text, shown, multiline_column="text")
     first = next(it, None)
     if first is None:
         raise CorpusError("table is empty (no header line)", shown, 1)
@@ -851,7 +976,8 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
         new: list[NewArticle] = []
         for line, rec in records:
             if isinstance(rec, str):
-                ledger.append(LedgerRow(line, "", "", "skipped", "bad_row", f"{shown}:{line}: {rec}"))
+                ledger.append(LedgerRow(line, "", "", "skipped", "bad_row",
+                                        f"{shown}:{line}: {rec}"))
                 continue
             if isinstance(rec, list):
                 ledger.append(LedgerRow(line, "", "", "skipped", "row_arity",
@@ -873,16 +999,18 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
                     doc_id=rec.get("doc_id", ""),
                     extra=extra,
                 )
-                if art.row["doc_id"] in ids:
+                sha = art.row["text_sha256"]
+                if sha not in hashes and art.row["doc_id"] in ids:
                     where = ids[art.row["doc_id"]]
-                    raise RowSkip("duplicate_doc_id", f"doc_id {art.row['doc_id']!r} is already "
-                                  f"used ({'manifest line ' + str(where) if where > 0 else 'earlier in this table'})")
+                    place = f"manifest line {where}" if where > 0 else "earlier in this table"
+                    raise RowSkip("duplicate_doc_id",
+                                  f"doc_id {art.row['doc_id']!r} is already used ({place})")
             except RowSkip as skip:
                 ledger.append(LedgerRow(line, rec.get("doc_id", ""), given_file, "skipped",
                                         skip.code, f"{shown}:{line}: {skip.detail}"))
                 continue
-            sha = art.row["text_sha256"]
             if sha in hashes:
+                # Checked before the id, so importing the same table again only finds duplicates.
                 dup_id = hashes[sha][0]
                 ledger.append(LedgerRow(line, art.row["doc_id"], given_file, "duplicate",
                                         "duplicate_text",
@@ -892,10 +1020,8 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
             ids[art.row["doc_id"]] = -line
             new.append(art)
             ledger.append(LedgerRow(line, art.row["doc_id"], given_file, "ingested"))
-        old_rows = [v if isinstance(v, dict) else dict(zip(columns, v, strict=False))
-                    for _line, v in rows]
         if new:
-            commit_articles(root_path, columns, old_rows, new)
+            commit_articles(root_path, columns, rows, new)
     return ledger
 
 
@@ -914,5 +1040,12 @@ def _import_text(rec: dict[str, str], base: Path) -> str:
     if size > MAX_ARTICLE_BYTES:
         raise RowSkip("too_large", f"file {value!r} has {size} bytes; the limit is "
                       f"{MAX_ARTICLE_BYTES}")
-    text, _enc = decode_article(path.read_bytes(), rec.get("encoding") or None, value)
+    text, _enc = decode_article(_read_bytes(path), rec.get("encoding") or None, value)
     return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RowSkip("unreadable", f"file {str(path)!r} cannot be read: {exc.strerror}") from None

@@ -153,7 +153,8 @@ def articles_frame(corpus: Corpus, results: list[ArticleResult]) -> pd.DataFrame
             "signoff": signoffs[-1] if signoffs else "",
         }
         for key in sorted(k for k in a.meta if k not in known):
-            row[key] = a.meta[key]
+            # An extra manifest column never overwrites a computed one (n_chars, date_start...).
+            row[f"manifest_{key}" if key in row else key] = a.meta[key]
         rows.append(row)
     return pd.DataFrame(rows, columns=None if rows else ["doc_id"])
 

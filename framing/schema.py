@@ -154,6 +154,14 @@ def datapackage(tables: dict[str, pd.DataFrame], name: str, files: dict[str, str
     return {"name": name, "profile": "tabular-data-package", "resources": resources}
 
 
+DICTIONARY_INTRO = (
+    "Every CSV that `framing analyze` writes, column by column. Generated from the code's own\n"
+    "definitions (`python -m framing.schema > docs/outputs.md`); `datapackage.json` in each\n"
+    "output folder carries the same descriptions in machine-readable form. CSVs are UTF-8\n"
+    "without BOM, one header line, empty cell = missing value (see `framing/output.py`).\n"
+)
+
+
 def dictionary_markdown() -> str:
     """All table schemas as Markdown (for the README and ``docs/outputs.md``)."""
     lines = []
@@ -171,3 +179,7 @@ def package_name(corpus_dir: Path) -> str:
 
     slug = re.sub(r"[^a-z0-9._-]+", "-", corpus_dir.resolve().name.lower()).strip("-")
     return slug or "framing-output"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print("# Output tables\n\n" + DICTIONARY_INTRO + "\n" + dictionary_markdown(), end="")

@@ -22,8 +22,10 @@ Rules (they are the contract the rest of framing builds on):
       right after a line ending in a colon (``:``/``：``), which introduces it.
   ``heading``
       a numbered section line (``01 事件核心:...``: one or two digits, then a space) of at most
-      60 characters, or a line of at most 30 characters that does not end in sentence
-      punctuation or a colon (``。！？!?；;…，,、:：``) and holds no ``。``.
+      60 characters that does not end in sentence punctuation (``。！？!?；;…``) and holds no
+      ``。`` (so ``12 位研究員已離職。`` stays body), or a line of at most 30 characters that
+      does not end in sentence punctuation or a colon (``。！？!?；;…，,、:：``) and holds no
+      ``。``.
   ``body``
       everything else.
 
@@ -47,9 +49,12 @@ _BLANK = "[\\s\u200b\u200c\u200d\u2060\ufeff]"
 _CONTENT = re.compile(rf"(?:(?!{_BLANK}).)(?:.*(?:(?!{_BLANK}).))?")
 _SIGNOFF_LINE = re.compile(r"[(（]\s*[^()（）。！？!?，,；;]{1,20}?\s*[)）]")
 _TRAILING_SIGNOFF = re.compile(r"(?<=[\s。！？!?…])\s*([(（][^()（）。！？!?，,；;]{1,20}[)）])$")
-_LIST = re.compile(r"^(\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、|[•·●○■◆▪\-*–]\s)")
+_LIST = re.compile(
+    r"^(\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、|[•·●○■◆▪\-*–]\s)"
+)
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}\s+\S")
 _END_PUNCT = tuple("。！？!?；;…，,、:：")
+_SENTENCE_END = tuple("。！？!?；;…")
 
 #: Longest line (in characters) that can be an unnumbered heading.
 HEADING_MAX = 30
@@ -110,7 +115,12 @@ def classify_role(
         return "title"
     if _LIST.match(text):
         return "list_item"
-    if _NUMBERED_HEADING.match(text) and len(text) <= NUMBERED_HEADING_MAX:
+    if (
+        _NUMBERED_HEADING.match(text)
+        and len(text) <= NUMBERED_HEADING_MAX
+        and not text.endswith(_SENTENCE_END)
+        and "。" not in text
+    ):
         return "heading"
     if len(text) <= HEADING_MAX and not text.endswith(_END_PUNCT) and "。" not in text:
         if previous and previous.endswith((":", "：")):

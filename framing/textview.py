@@ -18,7 +18,9 @@ Rules, applied in this order, each one character in, one character out:
 3. Traditional characters become Simplified with OpenCC's ``t2s`` conversion (the official
    ``opencc`` package). ``t2s`` is run on the whole text, because some characters depend on
    their neighbours; if it ever changes the length, the text is converted one character at a
-   time instead, which always keeps the length.
+   time instead, which always keeps the length. ``t2s`` is applied again until the text no
+   longer changes (at most :data:`MAX_T2S_PASSES` times), because a few of its mappings chain
+   (薴 → 苧 → 苎): so the view of a view is the view itself.
 
 ``t2s`` is chosen over ``tw2sp`` because the latter rewrites phrases (記憶體 → 内存) and changes
 lengths, which would break offsets.
@@ -68,8 +70,11 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
-def to_simplified(text: str) -> str:
-    """Convert ``text`` to Simplified characters, keeping its length (rule 3)."""
+#: Most ``t2s`` passes :func:`to_simplified` makes while the text still changes.
+MAX_T2S_PASSES = 4
+
+
+def _t2s_once(text: str) -> str:
     conv = converter("t2s")
     out = conv.convert(text)
     if len(out) == len(text):
@@ -79,6 +84,22 @@ def to_simplified(text: str) -> str:
         c = conv.convert(ch)
         chars.append(c if len(c) == 1 else ch)
     return "".join(chars)
+
+
+def to_simplified(text: str) -> str:
+    """Convert ``text`` to Simplified characters, keeping its length (rule 3).
+
+    ``t2s`` is repeated until the text is stable, so ``to_simplified`` is idempotent.
+    """
+    out = _t2s_once(text)
+    for _ in range(MAX_T2S_PASSES - 1):
+        if out.isascii():
+            break
+        again = _t2s_once(out)
+        if again == out:
+            break
+        out = again
+    return out
 
 
 def analysis_view(text: str) -> str:

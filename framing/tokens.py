@@ -39,6 +39,7 @@ from pathlib import Path
 
 import jieba
 
+from framing.errors import ConfigError
 from framing.textview import analysis_view, count_han
 
 jieba.setLogLevel(logging.WARNING)
@@ -55,6 +56,8 @@ def private_cache_dir() -> Path:
 
     ``$FRAMING_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/framing`` or ``~/.cache/framing``.
     jieba's dictionary cache lives in its ``jieba`` subfolder, never in the shared temp folder.
+    That subfolder must belong to the user and is kept at mode 0700 (checked when the
+    tokenizer starts), because jieba loads its cache with ``marshal``.
     """
     root = os.environ.get("FRAMING_CACHE_DIR")
     if not root:
@@ -63,6 +66,25 @@ def private_cache_dir() -> Path:
     path = Path(root)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def _check_private(folder: Path) -> None:
+    """Make sure only this user can write ``folder`` (jieba's cache is loaded with marshal).
+
+    A folder this user owns is set to mode 0700; one owned by another user is refused.
+    """
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # pragma: no cover - Windows: per-user profile folders are private
+        return
+    st = folder.stat()
+    if st.st_uid != getuid():
+        raise ConfigError(
+            f"{folder}: cache folder belongs to another user (uid {st.st_uid}); framing "
+            "loads jieba's cache from it and will not trust it. Set FRAMING_CACHE_DIR to a "
+            "folder of your own."
+        )
+    if st.st_mode & 0o077:
+        folder.chmod(0o700)
 
 
 def data_path(name: str) -> Path:
@@ -170,6 +192,7 @@ class Tokenizer:
             tk = jieba.Tokenizer()
             cache = private_cache_dir() / "jieba"
             cache.mkdir(mode=0o700, exist_ok=True)
+            _check_private(cache)
             tk.tmp_dir = str(cache)
             tk.initialize()
             for w in self._han_words:

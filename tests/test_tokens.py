@@ -1,0 +1,250 @@
+"""Tokens, entities and the isolated jieba tokenizer (``framing.tokens``).
+
+``tests/golden/segmentation.tsv`` holds sentences of the two seeds with the tokens framing
+gives them (as written, joined by `` / ``), in the spirit of spaCy's Chinese tokenizer tests:
+a change of jieba, of its dictionary or of ``framing/data/domain_terms.csv`` shows up as a
+readable diff. The table was generated once and checked by hand (domain terms whole, names
+whole, no token across a script or word boundary). After a deliberate change, rewrite it with
+``FRAMING_REGENERATE_GOLDEN=1`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.errors import ConfigError
+from framing.textview import analysis_view, converter
+from framing.tokens import Tokenizer, default_tokenizer, private_cache_dir, token_kind
+from framing.units import make_units
+
+EXAMPLES = int(os.environ.get("FRAMING_HYPOTHESIS_EXAMPLES", "10000"))
+REGENERATE = os.environ.get("FRAMING_REGENERATE_GOLDEN") == "1"
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden" / "segmentation.tsv"
+SEED_000 = ROOT / "seeds" / "000_dbf7afa30f9a52d6.txt"
+SEED_001 = ROOT / "seeds" / "001_66ab1e2e055d30d8.txt"
+TITLE_001 = "Meta開天價“Offer”搶人,CEO親自下場,扎克伯格慌了嗎?"
+
+# Sentences copied from the seeds (000: JER學家; 001: 雲媒體).
+SENTENCES = [
+    'Meta將其新的AI部門命名為"超級智能實驗室",這個術語的選擇頗具深意。',
+    "Sam Altman在早前做客其胞弟Jack Altman的播客中提到,Meta向OpenAI員工提供“100萬美元簽約獎金”。",
+    "這場人才爭奪戰背後,隱藏著兩種不同的AI發展戰略。",
+    "單個有才華的\"叛逃者\"可以帶走價值數十億美元的“隱性知識(tacit knowledge)”",
+    "Meta 最新發佈的大模型 Llama 4 並未達到外界預期,在多個基準測試中的表現平平",
+    "由 Scale AI 創始人 Alexandr Wang 領銜。",
+    "祖克柏並不試圖直接挑戰ChatGPT的消費者市場地位",
+    "CEO 扎克伯格親自出馬,向全球僅 50–100 位擁有大模型訓練經驗的頂尖 AI 研究員發出邀請",
+    "OpenAI首席研究官Mark Chen在上周六向全體員工發出了一份“強硬備忘錄”",
+    "與之對比,OpenAI 的 GPT-4、Google的 Gemini 已在多模態能力、工具呼叫等關鍵領域實現突破",
+    "Shengjia Zhao,深度學習研究專家,2022年加入OpenAI,參與了GPT-4模型的開發",
+    "對該公司首席AI科學家Yann LeCun的地位產生了複雜而微妙的影響",
+    "LeCun長期以來一直質疑當前LLM技術路徑能否達到人類等級智能",
+    "大力財經認為AI 人才爭奪戰就像一場技術版的冷啟動核競賽",
+]
+
+
+def segment(sentence: str) -> str:
+    toks = default_tokenizer().tokenize(sentence)
+    return " / ".join(sentence[t.start : t.end] for t in toks)
+
+
+def golden_table() -> str:
+    lines = ["sentence\ttokens"] + [f"{s}\t{segment(s)}" for s in SENTENCES]
+    return "\n".join(lines) + "\n"
+
+
+def test_sentences_are_from_the_seeds() -> None:
+    seeds = SEED_000.read_text(encoding="utf-8") + SEED_001.read_text(encoding="utf-8")
+    for s in SENTENCES:
+        assert s in seeds
+
+
+def test_segmentation_matches_golden() -> None:
+    got = golden_table()
+    if REGENERATE:
+        GOLDEN.write_text(got, encoding="utf-8")
+    assert got.splitlines() == GOLDEN.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["超級智能實驗室", "簽約獎金", "人才爭奪戰", "隱性知識", "Llama 4", "Scale AI", "Sam Altman",
+     "Jack Altman", "祖克柏", "扎克伯格", "備忘錄", "GPT-4", "Yann LeCun", "Alexandr Wang"],
+)
+def test_domain_terms_stay_whole(term: str) -> None:
+    tokens = {seg for s in SENTENCES for seg in segment(s).split(" / ")}
+    assert term in tokens
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_simplified_copy_gives_same_boundaries(sentence: str) -> None:
+    simplified = converter("t2s").convert(sentence)
+    assert simplified != sentence
+    a = default_tokenizer().tokenize(sentence)
+    b = default_tokenizer().tokenize(simplified)
+    assert [(t.start, t.end, t.text, t.entity) for t in a] == [
+        (t.start, t.end, t.text, t.entity) for t in b
+    ]
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def entities(text: str) -> list[tuple[str, str]]:
+    toks = default_tokenizer().tokenize(text)
+    return [(text[t.start : t.end], t.entity) for t in toks if t.entity]
+
+
+def test_entity_aliases() -> None:
+    assert entities("祖克柏並不試圖直接挑戰ChatGPT") == [("祖克柏", "Mark Zuckerberg")]
+    assert entities("CEO 扎克伯格親自出馬") == [("扎克伯格", "Mark Zuckerberg")]
+    assert entities("Mark Zuckerberg和Zuckerberg") == [
+        ("Mark Zuckerberg", "Mark Zuckerberg"), ("Zuckerberg", "Mark Zuckerberg")
+    ]
+    assert entities("Sam Altman在早前做客其胞弟Jack Altman的播客") == [
+        ("Sam Altman", "Sam Altman"), ("Jack Altman", "Jack Altman")
+    ]
+    assert entities("Altman專注於維護OpenAI") == [("Altman", "Sam Altman"), ("OpenAI", "OpenAI")]
+    assert entities("LeCun與楊立昆、杨立昆") == [
+        ("LeCun", "Yann LeCun"), ("楊立昆", "Yann LeCun"), ("杨立昆", "Yann LeCun")
+    ]
+    assert entities("首席AI科學家Yann LeCun") == [("Yann LeCun", "Yann LeCun")]
+    # Latin aliases are never matched inside a longer word.
+    assert entities("Metaverse and LeCuneiform") == []
+
+
+def test_token_kinds_and_stopwords() -> None:
+    toks = default_tokenizer().tokenize("Meta 的 GPT-4 花了 100 萬美元。")
+    kinds = {t.text: t.kind for t in toks}
+    assert kinds["Meta"] == "latin" and kinds["GPT-4"] == "latin"
+    assert kinds["100"] == "number" and kinds["。"] == "punct" and kinds["的"] == "han"
+    assert next(t for t in toks if t.text == "的").stop
+    assert token_kind("1,000%") == "number" and token_kind("——") == "punct"
+
+
+# --------------------------------------------------------------------------- offsets
+
+
+@pytest.mark.parametrize(("path", "title"), [(SEED_000, None), (SEED_001, TITLE_001)])
+def test_token_offsets_on_seed_paragraphs(path: Path, title: str | None) -> None:
+    units = make_units(path.stem, path.read_text(encoding="utf-8"), default_tokenizer(), title)
+    n = 0
+    for u in units:
+        assert len(u.text_analysis) <= len(u.text)
+        for t in u.tokens:
+            assert 0 <= t.start < t.end <= len(u.text_analysis)
+            assert analysis_view(u.text[t.start : t.end]) == t.text
+            assert u.text_analysis[t.start : t.end] == t.text
+            assert t.text.strip() == t.text
+            n += 1
+    assert n > 1000
+
+
+TOKEN_PIECES = [
+    *"人才爭奪戰祖克柏扎克伯格簽約獎金隱性知識的了。,“”() \u3000\u200b\nA-Za4GPT",
+    "Sam Altman", "Llama 4", "GPT-4", "Scale AI", "LeCun", "楊立昆", "Metaverse", "4.5",
+]
+token_text = st.binary(max_size=30).map(
+    lambda b: "".join(TOKEN_PIECES[x % len(TOKEN_PIECES)] for x in b)
+)
+
+
+@settings(max_examples=max(EXAMPLES // 10, 50), derandomize=True, deadline=None)
+@given(token_text)
+def test_tokens_cover_the_view(text: str) -> None:
+    # Tokens are in order, do not overlap and, with white space, rebuild the view.
+    view = analysis_view(text)
+    pos = 0
+    for t in default_tokenizer().tokenize(text):
+        assert t.start >= pos and view[t.start : t.end] == t.text
+        assert view[pos : t.start].strip() == ""
+        pos = t.end
+    assert view[pos:].strip() == ""
+
+
+# --------------------------------------------------------------------------- isolation
+
+ISOLATION_SCRIPT = textwrap.dedent(
+    """
+    import os, sys, tempfile
+    from pathlib import Path
+    import jieba
+    import framing.pipeline
+    from framing.tokens import default_tokenizer, private_cache_dir
+    prepared = framing.pipeline.prepare(sys.argv[1])
+    assert len(prepared.tokens) > 1000
+    tk = default_tokenizer()
+    inner = tk._tk()
+    assert inner is not jieba.dt
+    assert not jieba.dt.initialized, "framing initialised jieba's global tokenizer"
+    assert Path(inner.tmp_dir).resolve() == (private_cache_dir() / "jieba").resolve()
+    print("ok", tempfile.gettempdir())
+    """
+)
+
+
+def test_tokenizer_is_isolated_and_caches_privately(tmp_path: Path) -> None:
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, FRAMING_CACHE_DIR=str(cache), TMPDIR=str(tmp))
+    proc = subprocess.run(
+        [sys.executable, "-c", ISOLATION_SCRIPT, str(ROOT / "corpora" / "ai-talent-war")],
+        env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["ok", str(tmp)]
+    assert (cache / "jieba" / "jieba.cache").is_file()
+    assert list(tmp.iterdir()) == []  # nothing, in particular no jieba.cache, in the temp dir
+    assert (cache.stat().st_mode & 0o777) == 0o700
+    assert (cache / "jieba").stat().st_mode & 0o077 == 0
+
+
+def test_private_cache_dir_follows_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "c"))
+    assert private_cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("FRAMING_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert private_cache_dir() == tmp_path / "xdg" / "framing"
+
+
+def test_cache_folder_is_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    shared = tmp_path / "cache" / "jieba"
+    shared.mkdir(parents=True)
+    shared.chmod(0o777)
+    tk = Tokenizer()
+    assert [t.text for t in tk.tokenize("人才爭奪戰")] == ["人才争夺战"]
+    assert shared.stat().st_mode & 0o777 == 0o700
+
+
+def test_cache_folder_of_another_user_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cache" / "jieba").mkdir(parents=True)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
+    with pytest.raises(ConfigError, match="belongs to another user"):
+        Tokenizer().tokenize("人才")
+
+
+def test_custom_dictionary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    terms = tmp_path / "terms.csv"
+    terms.write_text("term\n冷啟動核競賽\n", encoding="utf-8")
+    ents = tmp_path / "entities.csv"
+    ents.write_text("entity,type,alias\nDali Finance,media,大力財經\n", encoding="utf-8")
+    tk = Tokenizer(terms, ents)
+    toks = tk.tokenize("大力財經認為這是冷啟動核競賽")
+    assert [(t.text, t.entity) for t in toks if t.entity] == [("大力财经", "Dali Finance")]
+    assert "冷启动核竞赛" in [t.text for t in toks]
+    assert set(tk.dictionary_hashes) == {"domain_terms", "entities"}
