@@ -29,6 +29,9 @@ TABLE_KEYS: dict[str, list[str]] = {
     "ledger": ["line"],
 }
 
+#: Terms kept per group and method in ``distinctive_terms.csv``.
+DISTINCTIVE_TOP = 50
+
 #: Seed of every random step (bootstrap, permutation, topic model initialisation).
 DEFAULT_SEED = 20250704
 
@@ -133,7 +136,9 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
     if topic_par is not None and not topic_par.empty:
         paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
     tables.update(topic_tables)
-    tables["distinctive_terms"] = terms.distinctive_terms(prep.tokens, articles, by="outlet")
+    tables["distinctive_terms"] = terms.distinctive_terms(
+        prep.tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
+    )
 
     par_o = _with_outlet(paragraphs, articles)
     tables["outlet_frames"] = frames.outlet_frames(

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from framing import sentiment as sentiment_lib
-from framing.pipeline import prepare
-from framing.sentiment_lexicon import load_lexicon
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``sentiment`` to the ``framing`` parser."""
@@ -36,7 +32,12 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
     """Print the sentiment summary of a corpus."""
     lexicon = None
     if args.lexicon or args.modifiers:
+        from framing.sentiment_lexicon import load_lexicon
+
         lexicon = load_lexicon(args.lexicon, args.modifiers)
+    from framing import sentiment as sentiment_lib
+    from framing.pipeline import prepare
+
     summary = sentiment_lib.summarize(prepare(args.corpus), args.codes, lexicon)
     print(summary.render())
     return 0

@@ -1,0 +1,580 @@
+"""Topics: TF-IDF over paragraphs, factorised with NMF, in scikit-learn's estimator style.
+
+Method
+------
+- **Documents** are paragraphs. Their terms follow :func:`framing.terms.analysis_terms`:
+  Han and Latin tokens only (numbers and punctuation dropped), stopwords dropped, one-character
+  terms dropped, entity aliases counted under the canonical entity name (``entities=True``).
+  Sign-off paragraphs have no tokens; a paragraph with no term left gets no topic.
+- **TF-IDF** (:class:`sklearn.feature_extraction.text.TfidfVectorizer` on the pre-split
+  terms): sublinear tf ``1 + ln(tf)``, smoothed idf, rows scaled to unit length; a term must
+  occur in at least ``min_df`` paragraphs (default 2: a term seen in one paragraph cannot
+  link paragraphs) and in at most ``max_df`` of them (default 0.95: a term in nearly every
+  paragraph separates nothing); at most ``max_features`` terms (the most frequent).
+- **NMF** (Frobenius loss, ``init="nndsvda"``, coordinate descent) factorises the
+  paragraph x term matrix ``X ~= W H``; above ``minibatch_above`` paragraphs (default
+  20 000) :class:`sklearn.decomposition.MiniBatchNMF` is used instead. ``random_state`` is
+  fixed, so two fits on the same data give identical topics.
+- **Topic order**: topics are numbered from 0 by their total weight over the training
+  paragraphs (``W`` column sums), largest first, so numbering does not depend on NMF's
+  internal order.
+- **Default number of topics** (:func:`default_k`): ``floor(sqrt(n / 2))`` for ``n``
+  paragraphs with terms, kept between 2 and 10 (the classic rule of thumb for cluster
+  counts, capped so topics stay readable). 93 paragraphs give 6. The diagnostic
+  :func:`k_diagnostics` (reconstruction error, NPMI coherence and topic diversity over a range
+  of k) is written so a researcher can choose another k with ``-k``; it does not choose k by
+  itself, because on small corpora coherence jumps from one k to the next.
+
+Outputs (:func:`fit_topics`): ``topic_terms`` (top terms per topic), ``topics`` (label and
+share), ``paragraph_topics`` (every paragraph's topic shares), ``outlet_topics`` (each
+outlet's mean shares), ``topic_k_diagnostics``, and ``paragraphs`` columns
+``dominant_topic``/``dominant_topic_weight``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from framing.errors import ConfigError, CorpusError
+from framing.terms import analysis_terms, display_forms
+
+#: Default number of top terms listed per topic.
+N_TOP_TERMS = 10
+#: Terms per topic used for the coherence and diversity diagnostics.
+N_DIAGNOSTIC_TERMS = 10
+#: Range of k examined by default in the diagnostic (capped by the data).
+DEFAULT_K_VALUES = tuple(range(2, 13))
+#: Bounds of the default k rule.
+K_MIN, K_MAX = 2, 10
+#: Separator of the terms in a topic label.
+LABEL_SEP = " / "
+
+TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
+    "topic_terms": [
+        ("topic", "integer", "Topic number, from 0, largest topic first"),
+        ("rank", "integer", "Rank of the term in the topic, 1 = heaviest"),
+        ("term", "string", "Term (Simplified analysis form, or canonical entity name)"),
+        ("weight", "number", "Term's share of the topic's total weight in H (the topic row "
+                             "of the NMF components scaled to sum to 1), 0-1"),
+        ("term_original", "string", "Most frequent spelling of the term as written in the "
+                                    "corpus (display form)"),
+    ],
+    "topics": [
+        ("topic", "integer", "Topic number, from 0"),
+        ("label", "string", "Short label: the topic's three heaviest terms joined by ' / '"),
+        ("share", "number", "Mean share of the topic over all paragraphs with terms, 0-1"),
+        ("n_dominant", "integer", "Paragraphs whose dominant topic this is"),
+    ],
+    "paragraph_topics": [
+        ("doc_id", "string", "Article id"),
+        ("para_id", "integer", "Paragraph position in the article, from 0"),
+        ("topic", "integer", "Topic number"),
+        ("weight", "number", "Topic's share of the paragraph's NMF loadings (a row of W "
+                             "scaled to sum to 1), 0-1; paragraphs without a term in the "
+                             "vocabulary have no rows"),
+    ],
+    "outlet_topics": [
+        ("outlet", "string", "Outlet"),
+        ("topic", "integer", "Topic number"),
+        ("share", "number", "Mean topic share over the outlet's paragraphs with topic "
+                            "weights, 0-1 (each paragraph counts once)"),
+        ("n_paragraphs", "integer", "Outlet paragraphs with topic weights"),
+    ],
+    "topic_k_diagnostics": [
+        ("k", "integer", "Number of topics fitted"),
+        ("reconstruction_error", "number", "Frobenius norm of X - WH"),
+        ("relative_error", "number", "reconstruction_error / Frobenius norm of X, 0-1"),
+        ("coherence_npmi", "number", "Mean NPMI over pairs of each topic's top terms, "
+                                     "co-occurrence counted in paragraphs, -1 to 1"),
+        ("topic_diversity", "number", "Distinct terms among all topics' top terms / "
+                                      "(k x terms per topic), 0-1"),
+        ("chosen", "boolean", "Whether this is the k of the fitted model"),
+    ],
+}
+
+#: Columns added to ``paragraphs.csv``.
+PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
+    ("dominant_topic", "integer", "Topic with the largest weight in the paragraph (ties: "
+                                  "lowest number); empty when the paragraph has no term in "
+                                  "the topic vocabulary"),
+    ("dominant_topic_weight", "number", "Share of the dominant topic in the paragraph, 0-1"),
+]
+
+
+_DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "object"}
+
+
+def _pre_split(doc: Sequence[str]) -> list[str]:
+    """Analyzer for pre-split documents (module-level so fitted models pickle)."""
+    if isinstance(doc, str):
+        raise ConfigError(
+            "TopicModel expects pre-split documents (a list of terms per paragraph), got a "
+            f"string: {doc[:40]!r}"
+        )
+    return list(doc)
+
+
+def default_k(n_documents: int) -> int:
+    """Default number of topics: ``floor(sqrt(n / 2))`` kept within [2, 10] (and <= n)."""
+    k = int(math.floor(math.sqrt(max(n_documents, 0) / 2)))
+    return max(1, min(max(K_MIN, min(K_MAX, k)), max(n_documents, 1)))
+
+
+class TopicModel(TransformerMixin, BaseEstimator):
+    """TF-IDF + NMF topic model over pre-split documents (lists of terms).
+
+    Parameters
+    ----------
+    n_components : int, optional
+        Number of topics; None applies :func:`default_k` to the number of documents.
+    min_df, max_df, max_features, sublinear_tf :
+        Passed to :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
+    init, max_iter, tol :
+        Passed to NMF / MiniBatchNMF.
+    minibatch_above : int
+        Use :class:`~sklearn.decomposition.MiniBatchNMF` when there are more documents.
+    batch_size : int
+        MiniBatchNMF batch size.
+    random_state : int
+        Seed of NMF's initialisation (and MiniBatchNMF's batches).
+
+    Attributes
+    ----------
+    vectorizer_ : TfidfVectorizer
+    nmf_ : NMF or MiniBatchNMF
+    n_components_ : int
+    order_ : ndarray
+        NMF component behind each topic number (topics ordered by total weight).
+    components_ : ndarray, shape (n_components_, n_terms)
+        Topic-term weights H, rows in topic order.
+    terms_ : ndarray of str
+        The vocabulary, in the column order of ``components_``.
+    reconstruction_err_ : float
+    n_documents_ : int
+    solver_ : str
+        ``"nmf"`` or ``"minibatch_nmf"``.
+    """
+
+    def __init__(
+        self,
+        n_components: int | None = None,
+        *,
+        min_df: int | float = 2,
+        max_df: int | float = 0.95,
+        max_features: int | None = 20000,
+        sublinear_tf: bool = True,
+        init: str = "nndsvda",
+        max_iter: int = 500,
+        tol: float = 1e-4,
+        minibatch_above: int = 20000,
+        batch_size: int = 1024,
+        random_state: int = 0,
+    ) -> None:
+        self.n_components = n_components
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.init = init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.minibatch_above = minibatch_above
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    # -- building blocks ---------------------------------------------------------------
+
+    def _make_vectorizer(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return TfidfVectorizer(
+            analyzer=_pre_split, lowercase=False, min_df=self.min_df, max_df=self.max_df,
+            max_features=self.max_features, sublinear_tf=self.sublinear_tf, norm="l2",
+            smooth_idf=True, dtype=np.float64,
+        )
+
+    def _make_nmf(self, k: int, n_docs: int):
+        from sklearn.decomposition import NMF, MiniBatchNMF
+
+        if n_docs > self.minibatch_above:
+            return MiniBatchNMF(n_components=k, init=self.init, batch_size=self.batch_size,
+                                max_iter=self.max_iter, tol=self.tol,
+                                random_state=self.random_state)
+        return NMF(n_components=k, init=self.init, solver="cd", max_iter=self.max_iter,
+                   tol=self.tol, random_state=self.random_state)
+
+    def _vectorize(self, documents: Iterable[Sequence[str]]):
+        docs = list(documents)
+        if not docs:
+            raise CorpusError("no paragraph has a term: nothing to model")
+        vec = self._make_vectorizer()
+        try:
+            x = vec.fit_transform(docs)
+        except ValueError as exc:  # empty vocabulary, or min_df/max_df contradict
+            raise CorpusError(
+                f"cannot build the topic vocabulary from {len(docs)} paragraph(s) with "
+                f"min_df={self.min_df}, max_df={self.max_df}: {exc}"
+            ) from exc
+        return vec, sparse.csr_matrix(x)
+
+    def _fit_matrix(self, vec, x: sparse.csr_matrix) -> np.ndarray:
+        n_docs, n_terms = x.shape
+        k = self.n_components if self.n_components is not None else default_k(n_docs)
+        if int(k) < 1 or int(k) > min(n_docs, n_terms):
+            raise ConfigError(
+                f"number of topics k={k} must be between 1 and min(paragraphs, terms) = "
+                f"{min(n_docs, n_terms)} ({n_docs} paragraphs, {n_terms} terms)"
+            )
+        nmf = self._make_nmf(int(k), n_docs)
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+
+        with warnings.catch_warnings():
+            # convergence is reported by n_iter_; a warning here would only be noise
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            w = nmf.fit_transform(x)
+        totals = w.sum(axis=0)
+        order = np.lexsort((np.arange(len(totals)), -totals))
+        self.vectorizer_ = vec
+        self.nmf_ = nmf
+        self.n_components_ = int(k)
+        self.order_ = order
+        self.components_ = nmf.components_[order]
+        self.terms_ = np.asarray(vec.get_feature_names_out(), dtype=object)
+        self.reconstruction_err_ = float(nmf.reconstruction_err_)
+        self.n_documents_ = int(n_docs)
+        self.solver_ = "minibatch_nmf" if n_docs > self.minibatch_above else "nmf"
+        return w[:, order]
+
+    # -- estimator API -----------------------------------------------------------------
+
+    def fit(self, X: Iterable[Sequence[str]], y: None = None) -> TopicModel:
+        """Fit the vocabulary, TF-IDF weights and NMF topics on pre-split documents."""
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: Iterable[Sequence[str]], y: None = None) -> np.ndarray:
+        """Fit and return the training loadings ``W`` (documents x topics, topic order)."""
+        vec, x = self._vectorize(X)
+        return self._fit_matrix(vec, x)
+
+    def transform(self, X: Iterable[Sequence[str]]) -> np.ndarray:
+        """Topic loadings of new documents (``W`` solved with ``H`` fixed), topic order."""
+        check_is_fitted(self, "components_")
+        x = self.vectorizer_.transform(list(X))
+        return self.nmf_.transform(x)[:, self.order_]
+
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
+        """Names of the output columns of :meth:`transform`: ``topic0`` ... ``topic{k-1}``.
+
+        The vocabulary (columns of ``components_``) is ``terms_``.
+        """
+        check_is_fitted(self, "components_")
+        return np.asarray([f"topic{i}" for i in range(self.n_components_)], dtype=object)
+
+    def top_terms(self, n: int = N_TOP_TERMS) -> pd.DataFrame:
+        """Heaviest terms of every topic.
+
+        Returns
+        -------
+        DataFrame
+            One row per topic and rank: ``topic, rank, term, weight`` (weight = the term's
+            share of the topic row of ``components_``), sorted by ``topic, rank``; ties in
+            weight are broken by term order.
+        """
+        check_is_fitted(self, "components_")
+        h = self.components_
+        sums = h.sum(axis=1, keepdims=True)
+        shares = np.divide(h, sums, out=np.zeros_like(h), where=sums > 0)
+        rows = []
+        for t in range(h.shape[0]):
+            order = np.lexsort((np.arange(h.shape[1]), -shares[t]))[: min(n, h.shape[1])]
+            order = [i for i in order if shares[t, i] > 0]
+            for r, i in enumerate(order, start=1):
+                rows.append((t, r, str(self.terms_[i]), float(shares[t, i])))
+        return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+
+
+# ---------------------------------------------------------------------------------------
+# Documents and diagnostics
+# ---------------------------------------------------------------------------------------
+
+
+def paragraph_documents(
+    tokens: pd.DataFrame, entities: bool = True
+) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The terms of every paragraph that has at least one, in token order.
+
+    Returns
+    -------
+    keys : DataFrame
+        ``doc_id, para_id`` of each document, sorted.
+    documents : list of list of str
+        The terms of each paragraph (same order as ``keys``).
+    """
+    return documents_from_terms(analysis_terms(tokens, entities=entities))
+
+
+def documents_from_terms(terms: pd.DataFrame) -> tuple[pd.DataFrame, list[list[str]]]:
+    """:func:`paragraph_documents` from the output of :func:`framing.terms.analysis_terms`."""
+    if terms.empty:
+        return pd.DataFrame(columns=["doc_id", "para_id"]), []
+    doc = terms["doc_id"].to_numpy(dtype=object)
+    para = terms["para_id"].to_numpy()
+    new = np.ones(len(terms), dtype=bool)
+    new[1:] = (doc[1:] != doc[:-1]) | (para[1:] != para[:-1])
+    starts = np.flatnonzero(new)
+    words = terms["term"].tolist()
+    ends = [*starts[1:].tolist(), len(words)]
+    docs = [words[a:b] for a, b in zip(starts.tolist(), ends, strict=True)]
+    keys = pd.DataFrame({"doc_id": doc[starts], "para_id": para[starts].astype(np.int64)})
+    return keys, docs
+
+
+def npmi_coherence(binary: sparse.csr_matrix, top_idx: Sequence[Sequence[int]]) -> float:
+    """Mean normalised PMI over pairs of top terms, averaged over topics.
+
+    ``NPMI(i, j) = ln(P(i, j) / (P(i) P(j))) / -ln P(i, j)`` with probabilities of occurring
+    in a paragraph; a pair that never co-occurs scores -1, a pair in every paragraph 1.
+
+    Parameters
+    ----------
+    binary : sparse matrix
+        Paragraph x term occurrence (non-zero = term present).
+    top_idx : list of lists
+        Column indices of each topic's top terms.
+    """
+    n_docs = binary.shape[0]
+    b = (binary > 0).astype(np.float64).tocsc()
+    per_topic = []
+    for idx in top_idx:
+        idx = list(idx)
+        if len(idx) < 2:
+            continue
+        sub = b[:, idx]
+        co = np.asarray((sub.T @ sub).todense())
+        df = np.diag(co)
+        vals = []
+        for i in range(len(idx)):
+            for j in range(i + 1, len(idx)):
+                p_ij = co[i, j] / n_docs
+                if p_ij == 0:
+                    vals.append(-1.0)
+                elif p_ij == 1:
+                    vals.append(1.0)
+                else:
+                    pmi = math.log(p_ij / ((df[i] / n_docs) * (df[j] / n_docs)))
+                    vals.append(pmi / -math.log(p_ij))
+        per_topic.append(float(np.mean(vals)))
+    return float(np.mean(per_topic)) if per_topic else float("nan")
+
+
+def _top_indices(h: np.ndarray, n: int) -> list[list[int]]:
+    out = []
+    for row in h:
+        order = np.lexsort((np.arange(len(row)), -row))[:n]
+        out.append([int(i) for i in order if row[i] > 0])
+    return out
+
+
+def k_diagnostics(
+    documents: Sequence[Sequence[str]],
+    k_values: Iterable[int] = DEFAULT_K_VALUES,
+    chosen: int | None = None,
+    **model_params: object,
+) -> pd.DataFrame:
+    """Fit the topic model for a range of k and measure each fit.
+
+    The vocabulary is built once; for each k an NMF model with the same parameters is fitted.
+    Values of k above ``min(paragraphs, terms) - 1`` are skipped; ``chosen`` is always
+    examined too (if within that limit).
+
+    Parameters
+    ----------
+    documents : list of list of str
+        Pre-split paragraphs.
+    k_values : iterable of int
+        Numbers of topics to try.
+    chosen : int, optional
+        The k of the reported model (marked in ``chosen``).
+    **model_params
+        Other :class:`TopicModel` parameters.
+
+    Returns
+    -------
+    DataFrame
+        One row per k: ``k, reconstruction_error, relative_error, coherence_npmi,
+        topic_diversity, chosen``, sorted by ``k``.
+    """
+    base = TopicModel(**model_params)
+    vec, x = base._vectorize(documents)
+    norm_x = float(np.sqrt(x.multiply(x).sum()))
+    limit = min(x.shape) - 1
+    rows = []
+    wanted = {int(k) for k in k_values} | ({int(chosen)} if chosen is not None else set())
+    for k in sorted(wanted):
+        if k < 1 or k > limit:
+            continue
+        model = TopicModel(n_components=k, **model_params)
+        model._fit_matrix(vec, x)
+        top = _top_indices(model.components_, N_DIAGNOSTIC_TERMS)
+        n_top = sum(len(t) for t in top)
+        diversity = len({i for t in top for i in t}) / n_top if n_top else float("nan")
+        err = model.reconstruction_err_
+        rows.append((k, err, err / norm_x if norm_x else float("nan"),
+                     npmi_coherence(x, top), diversity, chosen == k))
+    return pd.DataFrame(rows, columns=[c for c, _t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]])
+
+
+# ---------------------------------------------------------------------------------------
+# Corpus-wide entry point
+# ---------------------------------------------------------------------------------------
+
+
+def _normalised(w: np.ndarray) -> np.ndarray:
+    sums = w.sum(axis=1, keepdims=True)
+    return np.divide(w, sums, out=np.zeros_like(w), where=sums > 0)
+
+
+def topic_tables(
+    model: TopicModel, keys: pd.DataFrame, w: np.ndarray, paragraphs: pd.DataFrame,
+    articles: pd.DataFrame, forms: pd.DataFrame, n_top: int = N_TOP_TERMS,
+) -> dict[str, pd.DataFrame]:
+    """Build the output tables from a fitted model and its paragraph loadings ``w``.
+
+    See :func:`fit_topics` for the tables.
+    """
+    k = model.n_components_
+    shares = _normalised(w)
+    has = shares.sum(axis=1) > 0
+    top = model.top_terms(n_top)
+    top["term_original"] = top["term"].map(forms.set_index("term")["term_original"]).fillna("")
+
+    keys = keys.reset_index(drop=True)
+    pt = pd.DataFrame(
+        {
+            "doc_id": np.repeat(keys["doc_id"].to_numpy(dtype=object)[has], k),
+            "para_id": np.repeat(keys["para_id"].to_numpy(dtype=np.int64)[has], k),
+            "topic": np.tile(np.arange(k, dtype=np.int64), int(has.sum())),
+            "weight": shares[has].ravel(),
+        }
+    )
+    dom = pd.DataFrame(
+        {
+            "doc_id": keys["doc_id"].to_numpy(dtype=object)[has],
+            "para_id": keys["para_id"].to_numpy(dtype=np.int64)[has],
+            "dominant_topic": shares[has].argmax(axis=1).astype(np.int64),
+            "dominant_topic_weight": shares[has].max(axis=1),
+        }
+    )
+    para = paragraphs[["doc_id", "para_id"]].copy()
+    para["doc_id"] = para["doc_id"].astype(str).astype(object)
+    para["para_id"] = para["para_id"].astype(np.int64)
+    para = para.merge(dom, on=["doc_id", "para_id"], how="left", validate="one_to_one")
+    para["dominant_topic"] = para["dominant_topic"].astype("Int64")
+    para = para.sort_values(["doc_id", "para_id"], kind="mergesort").reset_index(drop=True)
+
+    labels = [
+        LABEL_SEP.join(top.loc[top["topic"] == t, "term"].head(3).tolist()) for t in range(k)
+    ]
+    n_dom = np.bincount(dom["dominant_topic"].to_numpy(), minlength=k)
+    mean_share = shares[has].mean(axis=0) if has.any() else np.zeros(k)
+    topics = pd.DataFrame({"topic": np.arange(k, dtype=np.int64), "label": labels,
+                           "share": mean_share, "n_dominant": n_dom.astype(np.int64)})
+
+    outlet = articles.set_index(articles["doc_id"].astype(str))["outlet"].astype(str)
+    pt_out = pt.assign(outlet=pt["doc_id"].map(outlet))
+    if pt_out["outlet"].isna().any():
+        missing = sorted(set(pt_out.loc[pt_out["outlet"].isna(), "doc_id"]))
+        raise CorpusError("paragraphs refer to article(s) missing from the articles table",
+                          value=", ".join(missing[:5]))
+    ot = (
+        pt_out.groupby(["outlet", "topic"], sort=True)
+        .agg(share=("weight", "mean"), n_paragraphs=("weight", "size"))
+        .reset_index()
+    )
+    ot["n_paragraphs"] = ot["n_paragraphs"].astype(np.int64)
+    return {
+        "topic_terms": top[["topic", "rank", "term", "weight", "term_original"]],
+        "topics": topics,
+        "paragraph_topics": pt.sort_values(["doc_id", "para_id", "topic"],
+                                           kind="mergesort").reset_index(drop=True),
+        "outlet_topics": ot,
+        "paragraphs": para,
+    }
+
+
+def fit_topics(
+    tokens: pd.DataFrame,
+    paragraphs: pd.DataFrame,
+    articles: pd.DataFrame,
+    k: int | None = None,
+    random_state: int = 0,
+    *,
+    k_values: Iterable[int] | None = None,
+    n_top: int = N_TOP_TERMS,
+    entities: bool = True,
+    return_model: bool = False,
+    **model_params: object,
+) -> dict[str, pd.DataFrame]:
+    """Fit the topic model on the corpus's paragraphs and build every topic table.
+
+    Parameters
+    ----------
+    tokens, paragraphs, articles : DataFrame
+        The base tables (``paragraphs`` needs ``doc_id, para_id, text``; ``articles``
+        needs ``doc_id, outlet``).
+    k : int, optional
+        Number of topics; None applies :func:`default_k`.
+    random_state : int
+        NMF seed.
+    k_values : iterable of int, optional
+        k examined by the diagnostic (default 2-12, capped by the data, plus the fitted k);
+        empty to skip the diagnostic (the table is then empty).
+    n_top : int
+        Terms listed per topic.
+    entities : bool
+        Count entity aliases under the canonical entity name (default on).
+    return_model : bool
+        Also return the fitted :class:`TopicModel` under key ``"model"``.
+    **model_params
+        Other :class:`TopicModel` parameters (``min_df``, ``max_df``, ...).
+
+    Returns
+    -------
+    dict of DataFrame
+        ``topic_terms``: one row per topic and rank (``topic, rank, term, weight,
+        term_original``). ``topics``: one row per topic (``topic, label, share,
+        n_dominant``). ``paragraph_topics``: one row per paragraph with terms and topic
+        (``doc_id, para_id, topic, weight``). ``outlet_topics``: one row per outlet and topic
+        (``outlet, topic, share, n_paragraphs``). ``topic_k_diagnostics``: one row per k
+        examined. ``paragraphs``: one row per input paragraph (``doc_id, para_id,
+        dominant_topic, dominant_topic_weight``; empty when the paragraph has no term).
+    """
+    terms = analysis_terms(tokens, entities=entities)
+    keys, docs = documents_from_terms(terms)
+    model = TopicModel(n_components=k, random_state=random_state, **model_params)
+    w = model.fit_transform(docs)
+    # display forms of the listed terms only (counting all their occurrences)
+    forms = display_forms(terms, paragraphs, only=model.top_terms(n_top)["term"].tolist())
+    out = topic_tables(model, keys, w, paragraphs, articles, forms, n_top=n_top)
+    kv = list(DEFAULT_K_VALUES if k_values is None else k_values)
+    if kv:
+        params = dict(model_params, random_state=random_state)
+        out["topic_k_diagnostics"] = k_diagnostics(docs, kv, chosen=model.n_components_,
+                                                   **params)
+    else:
+        out["topic_k_diagnostics"] = pd.DataFrame(
+            {c: pd.Series(dtype=_DTYPES[t]) for c, t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]}
+        )
+    if return_model:
+        out["model"] = model  # type: ignore[assignment]
+    return out
