@@ -282,7 +282,17 @@ def term_occurrences(view: str, form: str) -> list[tuple[int, int]]:
     occurrences included; offsets index the view (and so the original text).
     """
     squeezed, where = _squeezed(view)
-    out = []
+    return _occurrences_in(view, squeezed, where, form)
+
+
+def _occurrences_in(view: str, squeezed: str, where: Sequence[int],
+                    form: str) -> list[tuple[int, int]]:
+    """:func:`term_occurrences` on a view squeezed once by the caller.
+
+    Squeezing a paragraph is the expensive step; the split check looks up every term of the
+    codebook in the same paragraph, so it squeezes once and calls this for each term form.
+    """
+    out: list[tuple[int, int]] = []
     pos = squeezed.find(form)
     while pos >= 0:
         start, end = where[pos], where[pos + len(form) - 1] + 1
@@ -350,9 +360,13 @@ def _split_rows(
     tokens = unit.tokens
     starts = {t.start for t in tokens}
     ends = {t.end for t in tokens}
+    view = unit.text_analysis
+    squeezed, where = _squeezed(view)  # once per paragraph, not once per term
     rows = []
     for form, pairs in codebook.term_index.items():
-        for start, end in term_occurrences(unit.text_analysis, form):
+        if form not in squeezed:
+            continue  # the common case: a cheap substring test skips the term
+        for start, end in _occurrences_in(view, squeezed, where, form):
             if (start, end) in hit_spans:
                 continue
             if any(s <= start and end <= e for s, e in hit_spans):

@@ -88,6 +88,21 @@ def test_issue_terms_are_in_their_frames() -> None:
         assert t in terms["talent_war_drama"]
 
 
+def test_terms_added_in_1_2_0_are_marked_and_follow_the_weight_rule() -> None:
+    # docs/frames.md, "Revision 1.2.0 and a held-out check": every added term says so in
+    # its note, only the two story frames changed, and the weights are the 1.0.0 ones.
+    cb = load_codebook()
+    assert cb.version == "1.2.0"
+    added = {f.id: [t for t in f.terms if t.note.startswith("1.2.0")] for f in cb.frames}
+    assert {f: len(ts) for f, ts in added.items() if ts} == {
+        "strategic_anxiety": 6, "talent_war_drama": 16}
+    for ts in added.values():
+        for t in ts:
+            assert "development half" in t.note and t.weight in (0.5, 1.0)
+    half = {t.term for t in added["talent_war_drama"] if t.weight == 0.5}
+    assert half == {"報酬", "薪資", "薪水", "身價", "開價", "偷走", "招聘", "招募"}
+
+
 def test_default_path_and_none_give_the_same_codebook() -> None:
     assert load_codebook(None).sha256 == load_codebook(default_codebook_path()).sha256
     assert default_codebook_path().name == "codebook.yaml"

@@ -17,35 +17,14 @@ from framing.errors import ConfigError, CorpusError
 from framing.topics import TopicModel, default_k, fit_topics, npmi_coherence
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = {
-    "000": (ROOT / "seeds" / "000_dbf7afa30f9a52d6.txt", "JER學家", None),
-    "001": (ROOT / "seeds" / "001_66ab1e2e055d30d8.txt", "雲媒體",
-            "Meta開天價“Offer”搶人,CEO親自下場,扎克伯格慌了嗎?"),
-}
 
 
-def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """tokens, paragraphs, articles of the two seed articles, built with make_units."""
-    from framing.tokens import default_tokenizer
-    from framing.units import make_units
-
-    tk = default_tokenizer()
-    toks, paras, arts = [], [], []
-    for doc_id, (path, outlet, title) in SEEDS.items():
-        for u in make_units(doc_id, path.read_text(encoding="utf-8"), tk, title):
-            paras.append({"doc_id": doc_id, "para_id": u.para_id, "role": u.role,
-                          "text": u.text})
-            for i, t in enumerate(u.tokens):
-                toks.append({"doc_id": doc_id, "para_id": u.para_id, "token_id": i,
-                             "token": t.text, "start": t.start, "end": t.end, "kind": t.kind,
-                             "stop": t.stop, "entity": t.entity})
-        arts.append({"doc_id": doc_id, "outlet": outlet})
-    return pd.DataFrame(toks), pd.DataFrame(paras), pd.DataFrame(arts)
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    return seed_tables()
+def seeds(seed_prepared):
+    """tokens, paragraphs, articles of the shipped seed corpus (the real prepare())."""
+    return seed_prepared.tokens, seed_prepared.paragraphs, seed_prepared.articles
 
 
 @pytest.fixture(scope="module")
