@@ -187,3 +187,43 @@ def test_failed_run_leaves_previous_results(tmp_path, lib_run, monkeypatch):
         analyze(CORPUS, out, Config(figures=False))
     assert digest(out) == before
     assert not list(tmp_path.glob(".results.staging-*"))
+
+
+def test_new_corpus_in_both_scripts_and_several_encodings_analyses_cleanly(tmp_path):
+    from framing.corpus import add_articles, init_corpus
+
+    simplified = ("Meta 首席执行官扎克伯格亲自出马挖角，开出天价薪酬。\n"
+                  "分析人士认为，这反映出 Meta 在大模型竞赛中的战略焦虑。\n")
+    traditional = ("祖克柏親自出馬挖角，開出天價薪酬。\n"
+                   "分析師認為，這反映出 Meta 在大模型競賽中落後的焦慮。\n")
+    files = {
+        "s_utf8.txt": simplified.encode("utf-8"),
+        "s_gb18030.txt": simplified.replace("分析人士", "业内人士").encode("gb18030"),
+        "t_bom.txt": traditional.encode("utf-8-sig"),
+        "t_big5.txt": traditional.replace("分析師", "評論員").encode("cp950"),
+        "t_utf16.txt": traditional.replace("分析師", "觀察家").encode("utf-16"),
+    }
+    corpus = init_corpus(tmp_path / "c")
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    add_articles(corpus, [tmp_path / "s_utf8.txt"], outlet="新华社", date="2025-07-03")
+    add_articles(corpus, [tmp_path / "s_gb18030.txt"], outlet="新华社", date="2025年7月",
+                 encoding="gb18030")
+    add_articles(corpus, [tmp_path / "t_bom.txt", tmp_path / "t_utf16.txt"], outlet="聯合報",
+                 date="民國114年7月3日")
+    add_articles(corpus, [tmp_path / "t_big5.txt"], outlet="聯合報", date="114/07/04",
+                 encoding="big5")
+    result = analyze(corpus, tmp_path / "out", Config(figures=False, n_boot=200))
+    ledger = result.tables["ledger"]
+    assert len(ledger) == 5 and set(ledger["status"]) == {"ingested"}
+    arts = result.tables["articles"].set_index("outlet")
+    assert set(arts.loc["新华社", "script"]) == {"simplified"}
+    assert set(arts.loc["聯合報", "script"]) == {"traditional"}
+    hits = result.tables["frame_hits"]
+    # one codebook finds the same terms in both scripts
+    by_outlet = hits.merge(result.tables["articles"][["doc_id", "outlet"]], on="doc_id")
+    for outlet in ("新华社", "聯合報"):
+        terms = set(by_outlet[by_outlet["outlet"] == outlet]["term"])
+        assert {"挖角", "天價"} <= terms or {"挖角", "天价"} <= terms, terms
+    ents = result.tables["entities"]
+    assert "Mark Zuckerberg" in set(ents["entity"])
