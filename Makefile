@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpora/ai-talent-war
 OUT ?= results
+# Test workers: the suite is split by file over this many processes (pytest-xdist).
+JOBS ?= 2
 
 .PHONY: analyze test lint bench clean
 
@@ -25,7 +27,7 @@ analyze: $(VENV)/.installed
 	$(BIN)/framing analyze $(CORPUS) -o $(OUT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check framing tests bench
