@@ -27,6 +27,9 @@ TABLE_KEYS: dict[str, list[str]] = {
     "tokens": ["doc_id", "para_id", "token_id"],
     "entities": ["doc_id", "para_id", "offset"],
     "ledger": ["line"],
+    "timeline": ["period", "group_var", "group", "metric"],
+    "timeline_excluded": ["doc_id"],
+    "comparisons": ["group_var", "period", "group_a", "group_b", "metric"],
 }
 
 #: Terms kept per group and method in ``distinctive_terms.csv``.
@@ -44,6 +47,7 @@ class Config:
     topics_k: int | None = None
     seed: int = DEFAULT_SEED
     n_boot: int = 2000
+    timeline_freq: str = "M"
     excel: bool = False
     parquet: bool = False
     figures: bool = True
@@ -115,7 +119,10 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
         Codebook and lexicon versions and hashes for ``manifest.json``.
     """
     from framing import codebook as codebook_lib
+    from framing import compare as compare_lib
     from framing import frames, sentiment, terms, topics, validate
+    from framing import measures as measures_lib
+    from framing import timeline as timeline_lib
 
     codebook = codebook_lib.load_codebook(config.codebook)
     rows = per_article_tables(prep, codebook)
@@ -140,6 +147,16 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
         prep.tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
     )
 
+    measures = measures_lib.paragraph_measures(paragraphs, tables["frame_scores"],
+                                               tables.get("paragraph_topics"))
+    tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
+                               n_boot=config.n_boot, seed=config.seed)
+    tables["timeline_excluded"] = tl.attrs.pop("excluded")
+    tables["timeline"] = tl
+    tables["comparisons"] = compare_lib.compare_groups(
+        measures, articles, by="outlet", metrics=["frame_share", "frame_density", "sentiment"],
+        n_boot=config.n_boot, seed=config.seed,
+    )
     par_o = _with_outlet(paragraphs, articles)
     tables["outlet_frames"] = frames.outlet_frames(
         par_o, _with_outlet(tables["frame_scores"], articles), n_boot=config.n_boot,

@@ -17,7 +17,7 @@ from framing import __version__
 from framing.errors import FramingError
 
 #: Modules in ``framing.commands`` whose ``register(subparsers)`` adds sub-commands.
-COMMAND_MODULES = ("corpus", "analyze", "frames", "sentiment", "terms")
+COMMAND_MODULES = ("corpus", "analyze", "report", "frames", "sentiment", "terms", "timeline")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,13 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"framing.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"framing.commands.{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"framing.commands.{name}").register(sub)
     return parser
 
 

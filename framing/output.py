@@ -49,9 +49,15 @@ def csv_text(df: pd.DataFrame, excel: bool = False) -> str:
     if excel:
         df = neutralise_formulas(df)
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\r\n" if excel else "\n")
+    # Rendering with CRLF makes the writer quote any field holding a lone CR; machine CSVs
+    # then get LF record ends back (outside quoted fields, so values keep their CRs).
+    df.to_csv(buf, index=False, lineterminator="\r\n")
     text = buf.getvalue()
-    return ("\ufeff" + text) if excel else text
+    if excel:
+        return "\ufeff" + text
+    parts = text.split('"')
+    parts[::2] = [p.replace("\r\n", "\n") for p in parts[::2]]
+    return '"'.join(parts)
 
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], excel: bool = False) -> Path:
@@ -78,4 +84,5 @@ def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
 
 def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a framing CSV back with every value as text exactly as written."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                       skip_blank_lines=False)  # a one-column row of spaces is a row

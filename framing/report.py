@@ -26,6 +26,11 @@ def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path, codebook: obje
         paths += figures_frames.plot_article_frames(
             tables["frame_scores"], tables["paragraphs"], codebook, out_dir, outlets=outlets
         )
+    if "timeline" in tables and not tables["timeline"].empty:
+        from framing import figures_timeline
+
+        paths += figures_timeline.plot_timeline(tables["timeline"], out_dir, codebook,
+                                                kind="frame_share")
     if not tables["distinctive_terms"].empty:
         paths += figures_terms.write_terms_figures(tables["distinctive_terms"], out_dir)
     if "outlet_topics" in tables and not tables["outlet_topics"].empty:
@@ -64,6 +69,11 @@ def summary_text(tables: dict[str, pd.DataFrame], prep: Prepared, scorer: str = 
         "distinctive terms (log-odds, informative Dirichlet prior; top 8 per outlet):",
         *_top_terms(tables["distinctive_terms"]),
     ]
+    excluded = tables.get("timeline_excluded")
+    if excluded is not None and len(excluded):
+        lines.append(f"timeline: {len(excluded)} article(s) left out because their date spans "
+                     "more than one period (see timeline_excluded.csv); none is put on a "
+                     "precise day")
     agr = tables.get("sentiment_agreement")
     if agr is not None and not agr.empty:
         lines.append("sentiment: agreement of the two scorers (Spearman, sign agreement, "

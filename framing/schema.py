@@ -17,7 +17,7 @@ Column = tuple[str, str, str]
 
 #: Modules that declare ``TABLE_SCHEMAS`` / ``PARAGRAPH_COLUMNS``.
 SCHEMA_MODULES = ("framing.frames", "framing.sentiment", "framing.terms", "framing.topics",
-                  "framing.validate")
+                  "framing.validate", "framing.timeline", "framing.compare")
 
 BASE_SCHEMAS: dict[str, list[Column]] = {
     "articles": [

@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--topics-k", type=int, default=None, help="number of topics (default: auto)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random step")
     p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
+    p.add_argument("--timeline-freq", default="M", choices=["W", "M", "Q", "Y"],
+                   help="period of timeline.csv: week, month, quarter or year (default M)")
     p.add_argument("--excel", action="store_true",
                    help="write spreadsheet CSVs: UTF-8 BOM, CRLF, formula cells neutralised")
     p.add_argument("--parquet", action="store_true", help="also write Parquet files")
@@ -42,6 +44,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         topics_k=args.topics_k,
         seed=args.seed,
         n_boot=args.n_boot,
+        timeline_freq=args.timeline_freq,
         excel=args.excel,
         parquet=args.parquet,
         figures=not args.no_figures,

