@@ -129,32 +129,66 @@ def methods_text(tables: dict[str, pd.DataFrame], prep: Prepared, manifest: dict
         "Dirichlet prior (Monroe, Colaresi & Quinn 2008), chi-squared and log-likelihood "
         "keyness, TF-IDF by group.",
         "",
+        "Timelines average the paragraph measures by period and outlet, with 95% intervals "
+        "from a bootstrap over articles; an article enters a period only if its whole date "
+        "interval lies inside it. Outlets are compared with two-sided permutation tests over "
+        "articles, Cohen's h or d as effect size, and Holm's correction across measures.",
+        "",
         f"Software: framing {v.get('framing')}, Python {v.get('python')}, pandas "
         f"{v.get('pandas')}, numpy {v.get('numpy')}, scipy {v.get('scipy')}.",
         "",
     ]
-    val = [t for t in ("frame_validation", "sentiment_validation") if t in tables]
-    if val:
-        lines.append("## Validation against coded sheets")
-        lines.append("")
-        for t in val:
-            lines.append(f"`{t}.csv`:")
-            lines.append("")
-            lines.append(tables[t].to_markdown(index=False) if _has_tabulate() else
-                         tables[t].to_csv(index=False))
-            lines.append("")
+    lines.extend(_validation_lines(tables))
     lines.append("## Codebook appendix")
     lines.append("")
     lines.append(_codebook_appendix(manifest))
     return "\n".join(lines) + "\n"
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _ci(row: pd.Series, est: str, lo: str, hi: str) -> str:
+    return f"{row[est]:.2f} [{row[lo]:.2f}, {row[hi]:.2f}]"
+
+
+def _validation_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Markdown sentences and tables reporting agreement with the corpus's coded sheets."""
+    alpha = tables.get("coding_alpha")
+    prf = tables.get("coding_prf")
+    tone = tables.get("sentiment_validation")
+    if (alpha is None or alpha.empty) and (tone is None or tone.empty):
+        return ["No coded sheets were found in the corpus's `coding/` folder, so these "
+                "measures are not validated on this corpus.", ""]
+    out = ["## Validation against coded sheets", "",
+           "Agreement with the human codes in the corpus's `coding/` folder (95% bootstrap "
+           "intervals). Where the coders also developed the lexicons, these figures are "
+           "in-sample and optimistic.", ""]
+    if alpha is not None and not alpha.empty:
+        out += ["| frames: comparison | Krippendorff's alpha, primary frame | macro-F1 presence "
+                "| macro-F1 primary |", "|---|---|---|---|"]
+        prim = alpha[alpha["variable"] == "primary_frame"]
+        for _, r in prim.iterrows():
+            f1p = f1q = ""
+            if prf is not None and r["comparison"].startswith("lexicon_vs_"):
+                coder = r["comparison"].removeprefix("lexicon_vs_")
+                sel = prf[(prf["reference"] == coder) & (prf["outlet"] == "all")
+                          & (prf["frame"] == "macro")]
+                for level, name in (("presence", "p"), ("primary", "q")):
+                    row = sel[sel["level"] == level]
+                    if len(row):
+                        text = _ci(row.iloc[0], "f1", "f1_lo", "f1_hi")
+                        f1p, f1q = (text, f1q) if name == "p" else (f1p, text)
+            out.append(f"| {r['comparison']} ({r['n_units']} paragraphs) | "
+                       f"{_ci(r, 'alpha', 'alpha_lo', 'alpha_hi')} | {f1p} | {f1q} |")
+        out.append("")
+    if tone is not None and not tone.empty:
+        out += ["| tone: scorer vs coder | n | alpha (ordinal) | macro-F1 | Spearman |",
+                "|---|---|---|---|---|"]
+        for _, r in tone.iterrows():
+            out.append(f"| {r['scorer']} vs {r['coder']} | {r['n']} | "
+                       f"{_ci(r, 'alpha', 'alpha_ci_low', 'alpha_ci_high')} | "
+                       f"{_ci(r, 'macro_f1', 'macro_f1_ci_low', 'macro_f1_ci_high')} | "
+                       f"{_ci(r, 'spearman', 'spearman_ci_low', 'spearman_ci_high')} |")
+        out.append("")
+    return out
 
 
 def _codebook_appendix(manifest: dict) -> str:

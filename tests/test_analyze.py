@@ -76,13 +76,21 @@ def test_expected_outputs_exist(lib_run):
                  "frame_scores", "outlet_frames", "topic_terms", "paragraph_topics",
                  "outlet_topics", "distinctive_terms", "sentiment_hits", "sentiment_agreement",
                  "entity_sentiment", "sentiment_arcs", "frame_sentiment", "coding_alpha",
-                 "coding_prf", "sentiment_validation"):
+                 "coding_prf", "sentiment_validation", "timeline", "timeline_excluded",
+                 "comparisons"):
         assert (out / f"{name}.csv").is_file(), name
     for fig in ("outlet_frames", "distinctive_terms", "topic_shares", "sentiment_arcs",
-                "frame_sentiment"):
+                "frame_sentiment", "timeline_frame_share"):
         assert (out / "figures" / f"{fig}.png").is_file(), fig
         assert (out / "figures" / f"{fig}.svg").is_file(), fig
-    assert (out / "methods.md").read_text(encoding="utf-8").startswith("# Methods")
+    methods = (out / "methods.md").read_text(encoding="utf-8")
+    assert methods.startswith("# Methods")
+    from framing.codebook import load_codebook
+
+    for needle in (f"codebook version {load_codebook().version}", "Validation against coded sheets",
+                   "lexicon_vs_team_a", "sentiment_snownlp vs team_a", "Codebook appendix",
+                   "permutation tests over articles"):
+        assert needle in methods, needle
 
 
 def test_paragraph_counts_of_the_seeds(lib_run):
