@@ -161,10 +161,9 @@ def articles_frame(corpus: Corpus, results: list[ArticleResult]) -> pd.DataFrame
 
 def frame_of(rows: list[dict], keys: list[str], columns: list[str] | None = None) -> pd.DataFrame:
     """Build a DataFrame from row dicts, sorted by ``keys`` (stable), index reset."""
-    df = pd.DataFrame(rows, columns=columns) if columns and not rows else pd.DataFrame(rows)
-    if df.empty:
+    if not rows:
         return pd.DataFrame(columns=columns or keys)
-    return df.sort_values(keys, kind="mergesort").reset_index(drop=True)
+    return pd.DataFrame(rows).sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
 def prepare(
