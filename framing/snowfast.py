@@ -127,103 +127,139 @@ class _Segmenter:
             raise FramingError(
                 f"unexpected SnowNLP segmenter tags {model['status']!r}; expected {_TAGS!r}"
             )
+        if any(model[name]["none"] != 0 for name in ("uni", "bi", "tri")):
+            # The grouped tables below treat an unseen n-gram as a zero count.
+            raise FramingError("unexpected SnowNLP segmenter model: unseen n-gram count is not 0")
         self.l1, self.l2, self.l3 = model["l1"], model["l2"], model["l3"]
-        uni, bi, tri = model["uni"], model["bi"], model["tri"]
-        self._uni_d, self._uni_none, self._uni_total = uni["d"], uni["none"], uni["total"]
-        self._bi_d, self._bi_none = bi["d"], bi["none"]
-        self._tri_d, self._tri_none = tri["d"], tri["none"]
-        self._tri_chars = self._index_trigrams(tri["d"])
+        self._uni_d, self._uni_total = model["uni"]["d"], model["uni"]["total"]
+        self._bi_d = model["bi"]["d"]
+        self._bi_group = self._group(model["bi"]["d"])
+        self._tri_group = self._group(model["tri"]["d"])
         self._uni_cache: dict[str, tuple[bool, tuple[float, ...]]] = {}
-        self._pair_cache: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {}
-        self._tri_cache: dict[str, dict[int, float]] = {}
+        self._pair_cache: dict[str, tuple] = {}
+        self._tri_cache: dict[str, tuple | None] = {}
         self._run_cache: dict[str, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ model look-ups
     @staticmethod
-    def _index_trigrams(tri_d: dict) -> frozenset[str]:
-        # Which character triples have any trigram count: only those need per-tag work.
-        keys = set()
-        for (s1, s2, s3), _count in tri_d.items():
-            chars = (s1[0] or _BOS, s2[0] or _BOS, s3[0] or _BOS)
-            if all(len(c) == 1 for c in chars):
-                keys.add("".join(chars))
-        return frozenset(keys)
+    def _group(counts: dict) -> dict[str, list[tuple[int, int]]]:
+        """Counts of (char, tag) n-grams grouped by their characters.
+
+        Key: the characters joined, SnowNLP's begin-of-sentence symbol ``('', 'BOS')`` as
+        ``_BOS``; value: (tag index, count) with the tags read as base-4 digits (BOS as 0).
+        """
+        tag_index = {"b": 0, "m": 1, "e": 2, "s": 3, "BOS": 0}
+        grouped: dict[str, list[tuple[int, int]]] = {}
+        for key, count in counts.items():
+            chars, index = "", 0
+            for char, tag in key:
+                if (char == "") != (tag == "BOS") or len(char) > 1 or tag not in tag_index:
+                    # SnowNLP's model only holds single characters and BOS; anything else
+                    # would break the character keys used here.
+                    raise FramingError(f"unexpected symbol {(char, tag)!r} in SnowNLP's model")
+                chars += char or _BOS
+                index = index * 4 + tag_index[tag]
+            grouped.setdefault(chars, []).append((index, count))
+        return grouped
 
     def _sym(self, char: str, tag: int) -> tuple[str, str]:
         return ("", "BOS") if char == _BOS else (char, _TAGS[tag])
 
-    def _uni_count(self, key: tuple[str, str]) -> float:
-        return self._uni_d.get(key, self._uni_none)
-
-    def _unigram(self, char: str) -> tuple[bool, tuple[float, ...]]:
-        """(seen with some tag, l1·P(char, tag) for each tag) as SnowNLP computes them."""
+    def _unigram(self, char: str) -> tuple[bool, tuple[float, ...], tuple[int, ...]]:
+        """(seen with some tag, l1·P(char, tag) and count for each tag), as SnowNLP has them."""
         hit = self._uni_cache.get(char)
         if hit is None:
-            freqs = [float(self._uni_count((char, t))) / self._uni_total for t in _TAGS]
+            if char == _BOS:
+                counts = (self._uni_d.get(("", "BOS"), 0),) * 4
+            else:
+                counts = tuple(self._uni_d.get((char, t), 0) for t in _TAGS)
+            freqs = [float(c) / self._uni_total for c in counts]
             found = any(f != 0 for f in freqs)
-            hit = (found, tuple(self.l1 * f for f in freqs))
+            hit = (found, tuple(self.l1 * f for f in freqs), counts)
             self._uni_cache[char] = hit
         return hit
 
-    def _pair(self, c1: str, c2: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """uni + bi terms and their log for every (tag of c1, tag of c2), index t1*4+t2."""
+    def _pair(self, c1: str, c2: str) -> tuple:
+        """(uni + bi terms, their logs, finite columns) for (tag of c1, tag of c2).
+
+        Terms and logs are indexed t1*4+t2; the columns list, for each t1, the t2 whose
+        log is finite as (t2, index, log).
+        """
         key = c1 + c2
         hit = self._pair_cache.get(key)
         if hit is not None:
             return hit
         uni_terms = self._unigram(c2)[1]
-        sums, logs = [], []
-        for t1 in range(4 if c1 != _BOS else 1):
-            s2 = self._sym(c1, t1)
-            den = self._uni_count(s2)
-            for t2 in range(4):
-                s3 = (c2, _TAGS[t2])
-                bi = _div(self.l2 * self._bi_d.get((s2, s3), self._bi_none), den)
-                total = uni_terms[t2] + bi
-                sums.append(total)
-                logs.append(total)
-        if c1 == _BOS:  # one begin-of-sentence "tag": repeat it for every t1 slot
-            sums, logs = sums * 4, logs * 4
-        hit = (tuple(sums), tuple(_log(v) for v in logs))
+        dens = self._unigram(c1)[2]
+        # An unseen bigram adds 0.0, which leaves the unigram term's float unchanged.
+        sums = list(uni_terms) * 4
+        for index, count in self._bi_group.get(key, ()):
+            if c1 == _BOS:
+                index %= 4
+                for t1 in range(4):  # one begin-of-sentence "tag", repeated in every slot
+                    sums[t1 * 4 + index] = uni_terms[index] + _div(self.l2 * count, dens[0])
+            else:
+                sums[index] = uni_terms[index % 4] + _div(self.l2 * count, dens[index // 4])
+        log = math.log
+        logs = tuple([log(v) if v != 0 else _NEG for v in sums])
+        # Per previous tag a: the (tag b, index, log) with a finite log, b increasing.
+        cols = []
+        for k0 in (0, 4, 8, 12):
+            cols.append(tuple([(k - k0, k, logs[k]) for k in range(k0, k0 + 4)
+                               if logs[k] != _NEG]))
+        hit = (tuple(sums), logs, tuple(cols))
         if len(self._pair_cache) >= _PAIR_CACHE_SIZE:
             self._pair_cache.clear()
         self._pair_cache[key] = hit
         return hit
 
-    def _triple(self, c0: str, c1: str, c2: str) -> dict[int, float] | None:
-        """log(uni + bi + tri) where the trigram term is non-zero, index t0*16+t1*4+t2."""
+    def _triple(self, c0: str, c1: str, c2: str) -> tuple | None:
+        """None if no trigram of these characters was seen, else (overrides, columns).
+
+        ``overrides[t0*16+t1*4+t2]`` is log(uni + bi + tri) where the trigram term is not
+        zero (elsewhere the pair log applies); the columns are the pair's, widened by any
+        tag pair that only the trigram term makes possible.
+        """
         key = c0 + c1 + c2
-        if key not in self._tri_chars:
-            return None
-        hit = self._tri_cache.get(key)
-        if hit is not None:
-            return hit
-        sums = self._pair(c1, c2)[0]
-        out: dict[int, float] = {}
-        for t0 in range(4 if c0 != _BOS else 1):
-            s1 = self._sym(c0, t0)
-            for t1 in range(4 if c1 != _BOS else 1):
-                s2 = self._sym(c1, t1)
-                den = self._bi_d.get((s1, s2), self._bi_none)
-                for t2 in range(4):
-                    count = self._tri_d.get((s1, s2, (c2, _TAGS[t2])), self._tri_none)
-                    tri = _div(self.l3 * count, den)
-                    if tri != 0:
-                        out[t0 * 16 + t1 * 4 + t2] = _log(sums[t1 * 4 + t2] + tri)
+        try:
+            return self._tri_cache[key]
+        except KeyError:
+            pass
+        entries = self._tri_group.get(key)
+        hit = None
+        if entries:
+            sums, logs16, cols = self._pair(c1, c2)
+            over: dict[int, float] = {}
+            for index, count in entries:
+                t0, t1, t2 = index // 16, index // 4 % 4, index % 4
+                den = self._bi_d.get((self._sym(c0, t0), self._sym(c1, t1)), 0)
+                tri = _div(self.l3 * count, den)
+                if tri != 0:  # a zero term leaves SnowNLP's sum, hence its log, unchanged
+                    over[index] = _log(sums[t1 * 4 + t2] + tri)
+            if c0 == _BOS:  # one begin-of-sentence "tag", repeated in every slot
+                over.update({z * 16 + k: v for k, v in list(over.items()) for z in (1, 2, 3)})
+            if any(logs16[k % 16] == _NEG for k in over):
+                cols = tuple(
+                    tuple((b, a * 4 + b, logs16[a * 4 + b]) for b in range(4)
+                          if logs16[a * 4 + b] != _NEG
+                          or any(z * 16 + a * 4 + b in over for z in range(4)))
+                    for a in range(4)
+                )
+            hit = (over, cols, frozenset(k % 16 for k in over)) if over else None
         if len(self._tri_cache) >= _PAIR_CACHE_SIZE:
             self._tri_cache.clear()
-        self._tri_cache[key] = out
-        return out
+        self._tri_cache[key] = hit
+        return hit
 
     # ------------------------------------------------------------------ Viterbi
-    def _tables(self, run: str, i: int) -> tuple[bool, tuple[float, ...], dict[int, float] | None]:
-        """(character seen, log table by t1*4+t2, trigram overrides by t0*16+t1*4+t2)."""
+    def _tables(self, run: str, i: int) -> tuple:
+        """(character seen, pair tables, trigram tables or None) for position ``i``."""
         char = run[i]
         if not self._unigram(char)[0]:
-            return False, (), None
+            return False, None, None
         c1 = run[i - 1] if i >= 1 else _BOS
         c0 = run[i - 2] if i >= 2 else _BOS
-        return True, self._pair(c1, char)[1], self._triple(c0, c1, char)
+        return True, self._pair(c1, char), self._triple(c0, c1, char)
 
     def tag_pruned(self, run: str) -> list[int] | None:
         """Best tag indices for a Han run, keeping only finite-score states.
@@ -232,17 +268,20 @@ class _Segmenter:
         """
         # groups[a]: finite states (z, a) as (z, score), z increasing = SnowNLP's visit order.
         groups: list[list[tuple[int, float]]] = [[], [], [], []]
-        found, logs, extra = self._tables(run, 0)
+        found, pair, tri = self._tables(run, 0)
         for b in range(4):
-            lp = (logs[b] if extra is None else extra.get(b, logs[b])) if found else 0.0
+            lp = (pair[1][b] if tri is None else tri[0].get(b, pair[1][b])) if found else 0.0
             if lp != _NEG:
                 groups[b].append((0, 0.0 + lp))
         back: list[list[int]] = [[]]  # no back-pointers at position 0
+        unigram, pair_of, triple_of = self._unigram, self._pair, self._triple
+        pair_cache, neg = self._pair_cache, _NEG
+        c0, c1 = _BOS, run[0]
         for i in range(1, len(run)):
-            found, logs, extra = self._tables(run, i)
+            char = run[i]
             new: list[list[tuple[int, float]]] = [[], [], [], []]
             bp = [0] * 16
-            if not found:
+            if not unigram(char)[0]:
                 # SnowNLP overwrites, so the last predecessor visited wins: tag s (or BOS).
                 last = 3 if i >= 2 else 0
                 for a in range(4):
@@ -252,25 +291,33 @@ class _Segmenter:
                                 new[b].append((a, x))
                                 bp[a * 4 + b] = last
             else:
+                cols = (pair_cache.get(c1 + char) or pair_of(c1, char))[2]
+                tri = triple_of(c0, c1, char)
+                over = None
+                if tri is not None:
+                    over, cols, over_keys = tri
                 for a in range(4):
                     preds = groups[a]
                     if not preds:
                         continue
-                    for b in range(4):
-                        k = a * 4 + b
-                        base = logs[k]
-                        best = _NEG
-                        bz = -1
-                        for z, x in preds:
-                            lp = base if extra is None else extra.get(z * 16 + k, base)
-                            p = x + lp
-                            if p > best:
-                                best, bz = p, z
+                    for b, k, lp in cols[a]:
+                        best, bz = neg, -1
+                        if over is None or k not in over_keys:
+                            for z, x in preds:
+                                p = x + lp
+                                if p > best:  # first strict maximum, as SnowNLP keeps
+                                    best, bz = p, z
+                        else:  # trigram terms differ by predecessor
+                            for z, x in preds:
+                                p = x + over.get(z * 16 + k, lp)
+                                if p > best:
+                                    best, bz = p, z
                         if bz >= 0:
                             new[b].append((a, best))
                             bp[k] = bz
             groups = new
             back.append(bp)
+            c0, c1 = c1, char
         return self._backtrack(run, groups, back)
 
     @staticmethod
@@ -298,14 +345,18 @@ class _Segmenter:
     def tag_full(self, run: str) -> list[int]:
         """Best tag indices for a Han run, keeping all 16 states as SnowNLP does."""
         # score[z*4+a] for state (tag two back z, previous tag a); at i = 0 only z = 0 (BOS).
-        found, logs, extra = self._tables(run, 0)
+        found, pair, tri = self._tables(run, 0)
         score = [_NEG] * 16
         for b in range(4):
-            lp = (logs[b] if extra is None else extra.get(b, logs[b])) if found else 0.0
+            lp = (pair[1][b] if tri is None else tri[0].get(b, pair[1][b])) if found else 0.0
             score[b] = 0.0 + lp
         back: list[list[int]] = [[]]  # no back-pointers at position 0
         for i in range(1, len(run)):
-            found, logs, extra = self._tables(run, i)
+            found, pair, tri = self._tables(run, i)
+            logs = ()
+            if found:
+                over = tri[0] if tri is not None else {}
+                logs = [over.get(k, pair[1][k % 16]) for k in range(64)]
             zs = (0,) if i == 1 else (0, 1, 2, 3)
             new = [_NEG] * 16
             bp = [0] * 16
@@ -318,8 +369,7 @@ class _Segmenter:
                     else:
                         bz = -1
                         for z in zs:
-                            lp = logs[k] if extra is None else extra.get(z * 16 + k, logs[k])
-                            p = score[z * 4 + a] + lp
+                            p = score[z * 4 + a] + logs[z * 16 + k]
                             if bz < 0 or p > best:
                                 best, bz = p, z
                     new[k] = best
