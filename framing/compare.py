@@ -91,31 +91,29 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
 PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = []
 
 
+def _ranked(p: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(p, out, order)``: p as floats, an all-NaN result, non-NaN indices by rising p."""
+    p = np.asarray(p, dtype=float)
+    idx = np.flatnonzero(~np.isnan(p))
+    return p, np.full(p.shape, np.nan), idx[np.argsort(p[idx], kind="mergesort")]
+
+
 def holm(p: Sequence[float]) -> np.ndarray:
     """Holm's step-down adjusted p-values (NaN entries stay NaN and are not counted)."""
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    idx = np.flatnonzero(~np.isnan(p))
-    m = len(idx)
-    if m == 0:
-        return out
-    order = idx[np.argsort(p[idx], kind="mergesort")]
-    adj = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * p[order]))
-    out[order] = adj
+    p, out, order = _ranked(p)
+    m = len(order)
+    if m:
+        out[order] = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * p[order]))
     return out
 
 
 def benjamini_hochberg(p: Sequence[float]) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values; NaN entries stay NaN)."""
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    idx = np.flatnonzero(~np.isnan(p))
-    m = len(idx)
-    if m == 0:
-        return out
-    order = idx[np.argsort(p[idx], kind="mergesort")]
-    raw = p[order] * m / np.arange(1, m + 1)
-    out[order] = np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1])
+    p, out, order = _ranked(p)
+    m = len(order)
+    if m:
+        raw = p[order] * m / np.arange(1, m + 1)
+        out[order] = np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1])
     return out
 
 

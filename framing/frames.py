@@ -57,6 +57,7 @@ import pandas as pd
 
 from framing.codebook import Codebook, NegationRule, _lower1
 from framing.errors import ConfigError
+from framing.schema import DOC_ID, PARA_ID
 from framing.tokens import Token
 from framing.units import ParagraphUnit
 
@@ -87,8 +88,8 @@ OUTLET_COLUMNS = [
 
 TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
     "frame_hits": [
-        ("doc_id", "string", "article id"),
-        ("para_id", "integer", "paragraph position in the article, from 0"),
+        DOC_ID,
+        PARA_ID,
         ("frame", "string", "frame id of the codebook"),
         ("term", "string", "lexicon term as written in the codebook"),
         ("matched", "string", "the hit as written in the original text: text[start:end]"),
@@ -101,8 +102,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
         ("negator", "string", "the negator as written, empty when not negated"),
     ],
     "frame_term_splits": [
-        ("doc_id", "string", "article id"),
-        ("para_id", "integer", "paragraph position in the article, from 0"),
+        DOC_ID,
+        PARA_ID,
         ("frame", "string", "frame id of the codebook"),
         ("term", "string", "lexicon term as written in the codebook"),
         ("matched", "string", "the occurrence as written in the original text"),
@@ -114,8 +115,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
                              "Not counted in any score"),
     ],
     "frame_scores": [
-        ("doc_id", "string", "article id"),
-        ("para_id", "integer", "paragraph position in the article, from 0"),
+        DOC_ID,
+        PARA_ID,
         ("frame", "string", "frame id of the codebook"),
         ("hits", "integer", "number of non-negated term hits of the frame in the paragraph"),
         ("hits_negated", "integer", "number of negated hits (not counted in weight)"),

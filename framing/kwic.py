@@ -29,6 +29,7 @@ import pandas as pd
 from framing.codebook import Codebook, term_form
 from framing.errors import ConfigError
 from framing.frames import match_unit, term_occurrences
+from framing.schema import DOC_ID, PARA_ID
 from framing.units import ParagraphUnit
 
 KWIC_COLUMNS = ["doc_id", "para_id", "start", "end", "outlet", "role", "frame", "term", "left",
@@ -36,8 +37,8 @@ KWIC_COLUMNS = ["doc_id", "para_id", "start", "end", "outlet", "role", "frame", 
 
 TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
     "kwic": [
-        ("doc_id", "string", "article id"),
-        ("para_id", "integer", "paragraph position in the article, from 0"),
+        DOC_ID,
+        PARA_ID,
         ("start", "integer", "start offset of the match in the paragraph's original text"),
         ("end", "integer", "end offset (exclusive) of the match in the paragraph's text"),
         ("outlet", "string", "outlet name"),

@@ -15,13 +15,18 @@ import pandas as pd
 
 Column = tuple[str, str, str]
 
+#: The key columns, described once for every table that has them.
+DOC_ID: Column = ("doc_id", "string", "Article id (manifest doc_id).")
+PARA_ID: Column = ("para_id", "integer", "Paragraph position in the article, from 0 "
+                   "(non-blank lines).")
+
 #: Modules that declare ``TABLE_SCHEMAS`` / ``PARAGRAPH_COLUMNS``.
 SCHEMA_MODULES = ("framing.frames", "framing.sentiment", "framing.terms", "framing.topics",
                   "framing.validate", "framing.timeline", "framing.compare")
 
 BASE_SCHEMAS: dict[str, list[Column]] = {
     "articles": [
-        ("doc_id", "string", "Article id from the manifest."),
+        DOC_ID,
         ("outlet", "string", "Outlet that published the article."),
         ("date", "string", "Publication date in canonical form at its precision: YYYY-MM-DD, "
          "YYYY-Www (ISO week), YYYY-MM or YYYY. Never more precise than what is known."),
@@ -42,8 +47,8 @@ BASE_SCHEMAS: dict[str, list[Column]] = {
         ("signoff", "string", "Sign-off found in the article, e.g. (JER學家); empty if none."),
     ],
     "paragraphs": [
-        ("doc_id", "string", "Article id."),
-        ("para_id", "integer", "Paragraph position in the article, from 0 (non-blank lines)."),
+        DOC_ID,
+        PARA_ID,
         ("role", "string", "title, heading, body, list_item or signoff (rules in "
          "framing.segment)."),
         ("text", "string", "The paragraph as written (original script); offsets index it."),
@@ -55,8 +60,8 @@ BASE_SCHEMAS: dict[str, list[Column]] = {
         ("signoff", "string", "Sign-off text in this paragraph, if any."),
     ],
     "tokens": [
-        ("doc_id", "string", "Article id."),
-        ("para_id", "integer", "Paragraph id."),
+        DOC_ID,
+        PARA_ID,
         ("token_id", "integer", "Token position in the paragraph, from 0 (white space dropped)."),
         ("token", "string", "Token in analysis form (Simplified)."),
         ("start", "integer", "Offset of the token's first character in the paragraph text."),
@@ -66,8 +71,8 @@ BASE_SCHEMAS: dict[str, list[Column]] = {
         ("entity", "string", "Canonical entity when the token is an alias, else empty."),
     ],
     "entities": [
-        ("doc_id", "string", "Article id."),
-        ("para_id", "integer", "Paragraph id."),
+        DOC_ID,
+        PARA_ID,
         ("entity", "string", "Canonical entity (framing/data/entities.csv)."),
         ("surface", "string", "The mention as written in the original text."),
         ("offset", "integer", "Offset of the mention in the paragraph text."),

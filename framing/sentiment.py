@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError, CorpusError, FramingError
+from framing.schema import DOC_ID, PARA_ID
 from framing.sentiment_lexicon import (
     Lexicon,
     LexiconHit,
@@ -124,8 +125,8 @@ _KEYS_AGREEMENT = ["scope", "outlet", "snownlp_column"]
 
 TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
     "sentiment_hits": [
-        ("doc_id", "string", "Article id."),
-        ("para_id", "integer", "Paragraph id."),
+        DOC_ID,
+        PARA_ID,
         ("start", "integer", "Offset of the match's first character in the paragraph text."),
         ("end", "integer", "Offset after the match's last character (text[start:end])."),
         ("sent_id", "integer", "Sentence of the paragraph the match is in (sentences table)."),
@@ -147,8 +148,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
          "1.0.0)."),
     ],
     "sentences": [
-        ("doc_id", "string", "Article id."),
-        ("para_id", "integer", "Paragraph id."),
+        DOC_ID,
+        PARA_ID,
         ("sent_id", "integer", "Sentence position in the paragraph, from 0."),
         ("start", "integer", "Offset of the sentence's first character in the paragraph "
          "text."),
@@ -177,7 +178,7 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
          "sign(sentiment_lexicon) (0 counts as its own sign)."),
     ],
     "entity_sentiment": [
-        ("doc_id", "string", "Article id."),
+        DOC_ID,
         ("entity", "string", "Canonical entity (framing/data/entities.csv)."),
         ("outlet", "string", "Outlet of the article."),
         ("n_sentences", "integer", "Sentences of the article that mention the entity."),
@@ -199,8 +200,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
         ("lexicon_mean", "number", "Mean lexicon tone of the sentences with hits."),
     ],
     "sentiment_arcs": [
-        ("doc_id", "string", "Article id."),
-        ("para_id", "integer", "Paragraph id."),
+        DOC_ID,
+        PARA_ID,
         ("outlet", "string", "Outlet of the article."),
         ("role", "string", "Paragraph role."),
         ("position", "number", "para_id / (n_paragraphs - 1): 0 at the first paragraph, 1 at "

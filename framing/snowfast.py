@@ -322,6 +322,11 @@ class _Segmenter:
 
     @staticmethod
     def _backtrack(run: str, groups: list[list[tuple[int, float]]], back: list[list[int]]):
+        """Tags of the best final state, or None when every state scores -inf.
+
+        The final state is the first strict maximum in SnowNLP's state order (last tag
+        outer, previous tag inner); the tags are then read back through ``back``.
+        """
         best = _NEG
         state = None
         for b in range(4):  # SnowNLP's state order: last tag, then the tag before it
@@ -379,21 +384,10 @@ class _Segmenter:
         # State order as SnowNLP lists them: last tag outer, previous tag inner.
         groups = [[(a, score[a * 4 + b]) for a in ((0,) if len(run) == 1 else range(4))]
                   for b in range(4)]
-        best = None
-        for b in range(4):
-            for a, x in groups[b]:
-                if best is None or x > best[0]:
-                    best = (x, a, b)
-        _, a, b = best
-        n = len(run)
-        tags = [0] * n
-        tags[n - 1] = b
-        if n >= 2:
-            tags[n - 2] = a
-        for i in range(n - 1, 1, -1):
-            z = back[i][a * 4 + b]
-            tags[i - 2] = z
-            a, b = z, a
+        tags = self._backtrack(run, groups, back)
+        if tags is None:  # every state is -inf: SnowNLP still takes the first one listed
+            first = groups[0][0][0]
+            tags = self._backtrack(run, [[(first, 0.0)], [], [], []], back)
         return tags
 
     def segment_run(self, run: str) -> tuple[str, ...]:

@@ -43,6 +43,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from framing.errors import ConfigError, CorpusError
+from framing.schema import DOC_ID, PARA_ID
 from framing.terms import analysis_terms, display_forms
 
 #: Default number of top terms listed per topic.
@@ -73,8 +74,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
         ("n_dominant", "integer", "Paragraphs whose dominant topic this is"),
     ],
     "paragraph_topics": [
-        ("doc_id", "string", "Article id"),
-        ("para_id", "integer", "Paragraph position in the article, from 0"),
+        DOC_ID,
+        PARA_ID,
         ("topic", "integer", "Topic number"),
         ("weight", "number", "Topic's share of the paragraph's NMF loadings (a row of W "
                              "scaled to sum to 1), 0-1; paragraphs without a term in the "

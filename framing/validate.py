@@ -46,6 +46,7 @@ from scipy import stats
 from framing.codebook import Codebook
 from framing.errors import ConfigError, CorpusError
 from framing.frames import score_units
+from framing.schema import DOC_ID, PARA_ID
 from framing.units import ParagraphUnit
 
 #: Default seed of sampling and bootstrap.
@@ -99,8 +100,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
         ("n_boot", "integer", "bootstrap replicates (paragraphs resampled)"),
     ],
     "coding_disagreements": [
-        ("doc_id", "string", "article id"),
-        ("para_id", "integer", "paragraph position in the article, from 0"),
+        DOC_ID,
+        PARA_ID,
         ("coder", "string", "human coder"),
         ("outlet", "string", "outlet name"),
         ("coder_primary", "string", "coder's primary frame (none for no frame)"),
@@ -114,8 +115,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
 #: Columns of an exported coding sheet (one 0/1 column per frame id in place of
 #: ``<frame id>``).
 CODING_SHEET_COLUMNS: list[tuple[str, str, str]] = [
-    ("doc_id", "string", "article id"),
-    ("para_id", "integer", "paragraph position in the article, from 0"),
+    DOC_ID,
+    PARA_ID,
     ("outlet", "string", "outlet name"),
     ("role", "string", "paragraph role (title, heading, body, list_item)"),
     ("text", "string", "the paragraph as written"),

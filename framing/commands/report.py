@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from framing.analyze import DEFAULT_SEED
-
-DEFAULT_CORPUS = "corpora/ai-talent-war"
+from framing.commands.analyze import DEFAULT_CORPUS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
