@@ -29,3 +29,19 @@ def seed_prepared():
     from framing.pipeline import prepare
 
     return prepare(SEED_CORPUS)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true",
+                     help="also run the heavier variants marked slow (or FRAMING_RUN_SLOW=1)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Heavier variants (marked slow) stay out of `make test` so CI stays short; they run with
+    # --run-slow or FRAMING_RUN_SLOW=1.
+    if config.getoption("--run-slow") or os.environ.get("FRAMING_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow variant: run with --run-slow or FRAMING_RUN_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
