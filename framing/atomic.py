@@ -7,18 +7,60 @@
   old folder is first renamed aside, the new one renamed in, and the old one removed; a kill
   between the two renames leaves the previous results under ``<name>.old-*`` and no
   half-written ``<name>``. Leftover staging and old folders are removed by the next run.
+- :func:`remove_stale_temps` removes the temporary files a killed writer left behind (only
+  call it while holding the lock that keeps other writers out, e.g. the corpus lock).
+
+Crash tests: :func:`kill_point` marks named points where a test may have the process killed
+with SIGKILL (``FRAMING_TEST_KILL_AT=<label>``); the reliability suite kills writers there and
+checks that nothing is ever left half-written (``tests/reliability/test_crash.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
+import re
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from framing.errors import FramingError
+
+#: Environment variable naming the kill point of a crash test: ``LABEL`` (glob patterns
+#: allowed) or ``LABEL#N`` to die at its N-th occurrence. Unset in normal use.
+KILL_ENV = "FRAMING_TEST_KILL_AT"
+_kill_hits: dict[str, int] = {}
+#: Suffix of the temporary files :func:`write_bytes` writes next to their target ...
+TEMP_SUFFIX = ".tmp"
+#: ... named ``.TARGET.XXXXXXXX.tmp`` (``tempfile.mkstemp``'s eight random characters).
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def kill_point(label: str) -> None:
+    """Die at once, by SIGKILL, if ``$FRAMING_TEST_KILL_AT`` names this point (test hook).
+
+    Writers call this at the moments where a crash would hurt most (a file half written, a
+    folder renamed aside, a lock taken), so crash tests can kill a real process exactly there
+    instead of at a guessed time. Without the variable it does nothing.
+
+    Parameters
+    ----------
+    label : str
+        Name of the point, e.g. ``write:manifest.csv:partial`` or ``replace:old-aside``.
+    """
+    wanted = os.environ.get(KILL_ENV)
+    if not wanted:
+        return
+    pattern, _, nth = wanted.partition("#")
+    if not fnmatch.fnmatchcase(label, pattern):
+        return
+    _kill_hits[pattern] = _kill_hits.get(pattern, 0) + 1
+    if _kill_hits[pattern] == int(nth or 1):
+        # No clean-up, no atexit, no flushing: exactly what a power cut or the OOM killer does.
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -34,18 +76,44 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (see module docstring)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            if os.environ.get(KILL_ENV):  # crash tests: die with the file half written
+                fh.write(data[: len(data) // 2])
+                fh.flush()
+                kill_point(f"write:{target.name}:partial")
+                data = data[len(data) // 2 :]
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        kill_point(f"write:{target.name}:before-replace")
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    kill_point(f"write:{target.name}:replaced")
     _fsync_dir(target.parent)
+
+
+def remove_stale_temps(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary files a killed :func:`write_bytes` left in ``folder``; return them.
+
+    Only files named like this module's temporary files (``.NAME.XXXXXXXX.tmp``) are
+    removed. Call it only while holding the lock that keeps every other writer out of the
+    folder: a temporary file of a live writer looks the same.
+    """
+    removed = []
+    base = Path(folder)
+    if not base.is_dir():
+        return removed
+    for path in base.glob(f".*{TEMP_SUFFIX}"):
+        if _TEMP_NAME.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
@@ -84,11 +152,13 @@ def staged_dir(out: str | os.PathLike[str], marker: str) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     cleanup_stale(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    kill_point("stage:created")
     try:
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    kill_point("stage:filled")
     replace_dir(staging, target)
 
 
@@ -99,7 +169,9 @@ def replace_dir(new: Path, target: Path) -> None:
         old = Path(tempfile.mkdtemp(prefix=f"{target.name}.old-", dir=target.parent))
         old.rmdir()
         os.replace(target, old)
+        kill_point("replace:old-aside")
     os.replace(new, target)
     _fsync_dir(target.parent)
+    kill_point("replace:new-in")
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -639,52 +639,83 @@ def manifest_text(columns: list[str], rows: Sequence[dict[str, str] | list[str]]
     return buf.getvalue()
 
 
+#: Lock file of a corpus (held with an OS lock while a command writes the corpus).
+LOCK_FILE = ".framing.lock"
+
+
+def _try_os_lock(fd: int) -> bool:
+    """Take an exclusive OS lock on ``fd`` without waiting; False if another process holds it.
+
+    The operating system releases the lock when its holder dies, even by SIGKILL, so a lock
+    is never "stale" and nothing has to guess from a process id whether its holder still runs.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def corpus_lock(root: Path) -> Iterator[None]:
-    """Hold ``.framing.lock`` in the corpus so two writers cannot interleave.
+    """Hold the corpus lock so that two writers can never interleave.
 
-    A lock left by a process that no longer runs is taken over.
+    The lock is an OS lock (``flock``) on ``.framing.lock`` in the corpus, which holds the
+    holder's process id for the message another command prints. A second command is refused
+    at once, naming that process. The file is removed on release; a file left by a killed
+    process is not locked, so the next command simply takes it (the OS released the lock when
+    the process died). Temporary files a killed writer left in the corpus are removed once
+    the lock is held.
     """
     if not (root / MANIFEST).is_file():
         raise CorpusError("no manifest.csv here; create a corpus with 'framing init DIR'",
                           str(root / MANIFEST))
-    lock = root / ".framing.lock"
-    for _attempt in range(2):
+    lock = root / LOCK_FILE
+    for _attempt in range(20):
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                pid = int(lock.read_text(encoding="utf-8").strip() or "0")
-            except (OSError, ValueError):
-                pid = 0
-            if pid and _alive(pid):
-                raise CorpusError(
-                    f"another framing command (pid {pid}) is writing this corpus; "
-                    "wait for it, or remove .framing.lock if it is gone",
-                    str(root),
-                ) from None
-            lock.unlink(missing_ok=True)
-            continue
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise CorpusError(f"cannot write the lock file: {exc.strerror}", str(lock)) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(str(os.getpid()))
+        if not _try_os_lock(fd):
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            who = f" (pid {holder})" if holder.isdigit() else ""
+            raise CorpusError(
+                f"another framing command{who} is writing this corpus; wait for it to finish",
+                str(root),
+            )
+        # The previous holder removes the file before releasing it: if we opened it just
+        # before that, we locked a file that is no longer the corpus's lock. Try again.
         try:
-            yield
-        finally:
-            lock.unlink(missing_ok=True)
-        return
-    raise CorpusError("could not take the corpus lock", str(root))  # pragma: no cover
-
-
-def _alive(pid: int) -> bool:
+            current = os.stat(lock)
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(os.fstat(fd), current):
+            break
+        os.close(fd)
+    else:  # pragma: no cover - the lock file vanished 20 times in a row
+        raise CorpusError("could not take the corpus lock", str(root))
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        atomic.kill_point("corpus:locked")
+        for folder in (root, root / ARTICLES_DIR):
+            atomic.remove_stale_temps(folder)
+        yield
+    finally:
+        # Remove the file while still holding the lock (see the retry above), then release.
+        lock.unlink(missing_ok=True)
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -794,9 +825,11 @@ def commit_articles(root: Path, columns: list[str],
     rows = [*(v for _line, v in old_rows), *(a.row for a in new)]
     target = root / MANIFEST
     try:
+        atomic.kill_point("corpus:before-commit")
         for art in new:
             target = root / art.row["file"]
             atomic.write_text(target, art.text)
+        atomic.kill_point("corpus:articles-written")
         target = root / MANIFEST
         atomic.write_text(target, manifest_text(header, rows))
     except OSError as exc:
@@ -901,11 +934,58 @@ IMPORT_COLUMNS = ("text", "file", "outlet", "date", "date_precision", "title", "
                   "source", "doc_id", "encoding")
 
 
-def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list | str]]]:
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _json_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # json.loads keeps the last of two equal keys without a word; a row that gives 'text'
+    # twice would lose one of them silently, so it is refused instead.
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def json_record(raw: str) -> dict[str, str]:
+    """Read one JSON Lines record as ``{column: text}``, or raise RowSkip.
+
+    Values become text exactly as the line writes them: a string as is, a number as its
+    literal (``1.50`` stays ``1.50``, ``001`` is not JSON), ``true``/``false`` as those
+    words, ``null`` as an empty value. An array or object value, a key given twice and a line
+    that is not an object are refused: any reading of them would lose or invent something.
+    """
+    keep = str  # numbers and NaN/Infinity keep the spelling of the file
+    try:
+        obj = json.loads(raw, object_pairs_hook=_json_pairs, parse_float=keep,
+                         parse_int=keep, parse_constant=keep)
+    except json.JSONDecodeError as exc:
+        raise RowSkip("bad_row", f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+    except _DuplicateKey as exc:
+        raise RowSkip("bad_row", f"key {str(exc)!r} appears twice in the object") from None
+    if not isinstance(obj, dict):
+        raise RowSkip("bad_row", "a JSON line must be an object {...}")
+    rec: dict[str, str] = {}
+    for key, value in obj.items():
+        if isinstance(value, bool):
+            rec[key] = "true" if value else "false"
+        elif value is None:
+            rec[key] = ""
+        elif isinstance(value, str):
+            rec[key] = value
+        else:
+            kind = "an array" if isinstance(value, list) else "an object"
+            raise RowSkip("bad_value", f"key {key!r} holds {kind}; give text or a number")
+    return rec
+
+
+def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list | RowSkip]]]:
     """Read an import table (CSV or JSON Lines) into ``(columns, [(line, record)])``.
 
-    A record is a dict, a list (CSV row with the wrong number of fields) or a str (a JSON
-    line that is not an object: the reason).
+    A record is a dict, a list (CSV row with the wrong number of fields) or a RowSkip (a
+    JSON line that cannot be read as a record, with the reason).
     """
     shown = str(table)
     if not table.is_file():
@@ -916,20 +996,19 @@ def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list
         raise CorpusError(f"cannot read the table: {exc.strerror}", shown) from None
     text = read_table_bytes(data, shown)
     if table.suffix.lower() in (".jsonl", ".ndjson"):
-        records: list[tuple[int, dict | list | str]] = []
+        records: list[tuple[int, dict | list | RowSkip]] = []
         keys: list[str] = []
-        for i, raw in enumerate(text.splitlines(), start=1):
+        # JSON Lines are separated by "\n" only: str.splitlines() would also cut at U+2028,
+        # U+0085 or a form feed, which JSON strings may hold unescaped.
+        for i, raw in enumerate(text.split("\n"), start=1):
+            raw = raw.removesuffix("\r")
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                records.append((i, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+                rec = json_record(raw)
+            except RowSkip as skip:
+                records.append((i, skip))
                 continue
-            if not isinstance(obj, dict):
-                records.append((i, "a JSON line must be an object {...}"))
-                continue
-            rec = {str(k): "" if v is None else str(v) for k, v in obj.items()}
             keys.extend(k for k in rec if k not in keys)
             records.append((i, rec))
         return keys, records
@@ -942,7 +1021,7 @@ def _import_records(table: Path) -> tuple[list[str], list[tuple[int, dict | list
     columns = read_header(first[1], shown, ("outlet", "date"))
     if "text" not in columns and "file" not in columns:
         raise CorpusError("table needs a 'text' or a 'file' column", shown, 1)
-    out: list[tuple[int, dict | list | str]] = []
+    out: list[tuple[int, dict | list | RowSkip]] = []
     for line, fields in it:
         if len(fields) != len(columns):
             out.append((line, fields))
@@ -975,9 +1054,9 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
         ids = {v.get("doc_id", ""): line for line, v in rows if isinstance(v, dict)}
         new: list[NewArticle] = []
         for line, rec in records:
-            if isinstance(rec, str):
-                ledger.append(LedgerRow(line, "", "", "skipped", "bad_row",
-                                        f"{shown}:{line}: {rec}"))
+            if isinstance(rec, RowSkip):
+                ledger.append(LedgerRow(line, "", "", "skipped", rec.code,
+                                        f"{shown}:{line}: {rec.detail}"))
                 continue
             if isinstance(rec, list):
                 ledger.append(LedgerRow(line, "", "", "skipped", "row_arity",

@@ -57,12 +57,24 @@ Detection (no declared encoding)
        inside words of jieba's dictionary (``jieba/dict.txt``, read once,
        lazily, from the installed package) when it has at least
        :data:`MIN_BIGRAM_PAIRS` (6) such pairs.  Real news text scores about
-       0.5–0.7, such garbage about 0–0.05.
+       0.5–0.7, such garbage about 0–0.05.  A shorter text is refused when it
+       has at least two pairs and none of them is in a word (``°°èè───■`` in
+       GB18030 reads as CP950 ``～～豕豕岸岸岸←``: common characters, 0 of 4
+       pairs in words; found by the reliability suite).
 
-    Big5 text whose bytes map to *different* symbols in CP950 and Big5-HKSCS
-    (e.g. ``0xA145``: ``‧`` vs ``•``, common in Taiwanese transliterated
-    names) is refused as ambiguous: the Chinese characters are the same, so
-    the scores tie.  Declare ``cp950`` or ``big5hkscs`` for such files.
+    Big5 symbols in two mapping tables.  Eleven Big5 punctuation codes are the
+    same symbol in CP950 and Big5-HKSCS but are mapped to different code points
+    by the two tables (:data:`BIG5_MAPPING_VARIANTS`; e.g. ``0xA145``, the
+    name dot of transliterated names such as 約翰‧甘迺迪, is ``‧`` U+2027 in
+    CP950 and ``•`` U+2022 in Big5-HKSCS).  When the two decodings differ only
+    there, the bytes say the same thing and the text is read as CP950 (the
+    table of Taiwanese and Windows software): refusing would reject most
+    undeclared Taiwanese news, which writes every foreign name with ``‧``.  A
+    file written with Python's ``big5hkscs`` codec from ``•`` and holding no
+    Hong Kong character therefore reads back with ``‧``: declare ``big5hkscs``
+    to keep that table's code points.  Where the tables disagree on the
+    symbol itself (kana vs circled numbers in ``0xC6A1``–``0xC7FC``), the
+    scores decide and a tie is refused as ambiguous.
 
 The aim is that a detected text never differs from the text the bytes were
 written from: either the evidence is clear or a :class:`DecodeError` is
@@ -81,6 +93,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "BIG5_MAPPING_VARIANTS",
     "ENCODING_ALIASES",
     "MIN_BIGRAM_PAIRS",
     "MIN_BIGRAM_SHARE",
@@ -124,6 +137,24 @@ MIN_BIGRAM_SHARE = 0.20
 MIN_BIGRAM_PAIRS = 6
 
 _LEGACY_CANDIDATES = ("gb18030", "cp950", "big5hkscs")
+
+#: Big5 codes that CP950 and Big5-HKSCS map to different code points for one symbol:
+#: Big5-HKSCS's character -> CP950's (codes A145, A14E, A1C2, A1E3, A1F2, A1F3, A241, A242,
+#: A244, A246, A247).
+BIG5_MAPPING_VARIANTS: dict[str, str] = {
+    "\u2022": "\u2027",  # • / ‧  name dot
+    "\uff64": "\ufe51",  # ､ / ﹑  enumeration comma
+    "\u203e": "\u00af",  # ‾ / ¯  overline
+    "\u223c": "\uff5e",  # ∼ / ～  tilde
+    "\u2641": "\u2295",  # ♁ / ⊕
+    "\u2609": "\u2299",  # ☉ / ⊙
+    "\uff0f": "\u2215",  # ／ / ∕  slash
+    "\uff3c": "\ufe68",  # ＼ / ﹨  backslash
+    "\u00a5": "\uffe5",  # ¥ / ￥
+    "\u00a2": "\uffe0",  # ¢ / ￠
+    "\u00a3": "\uffe1",  # £ / ￡
+}
+_TO_CP950 = str.maketrans(BIG5_MAPPING_VARIANTS)
 _CODEC_LABEL = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (with BOM)",
@@ -400,6 +431,10 @@ def _detect(data: bytes, source: str) -> Decoded:
         except UnicodeDecodeError:
             continue
         texts.setdefault(text, codec)
+    by_codec = {codec: text for text, codec in texts.items()}
+    hk = by_codec.get("big5hkscs")
+    if hk is not None and by_codec.get("cp950") == hk.translate(_TO_CP950):
+        del texts[hk]  # same symbols in two mapping tables: read as CP950 (module rules)
 
     if not texts:
         raise _fail(
@@ -436,7 +471,7 @@ def _detect(data: bytes, source: str) -> Decoded:
         )
     else:
         share, pairs = _bigram_share(best_text)
-        if pairs < MIN_BIGRAM_PAIRS or share >= MIN_BIGRAM_SHARE:
+        if share >= MIN_BIGRAM_SHARE or (pairs < MIN_BIGRAM_PAIRS and (pairs < 2 or share)):
             return Decoded(best_text, best_codec, False, True)
         reason = (
             f"cannot tell the encoding: {utf8_note}; {_CODEC_LABEL[best_codec]} gives common"

@@ -283,13 +283,26 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path, monkeypatch) -> 
 
 
 def test_lock_held_by_live_process_refused(corpus: Path, tmp_path: Path) -> None:
-    (corpus / ".framing.lock").write_text(str(os.getppid()), encoding="utf-8")
-    with pytest.raises(CorpusError, match="another framing command"):
-        add_articles(corpus, [write(tmp_path / "a.txt", SIMP)], outlet="x", date="2025")
-    # A stale lock (no such process) is taken over.
-    (corpus / ".framing.lock").write_text("999999999", encoding="utf-8")
-    add_articles(corpus, [write(tmp_path / "a.txt", SIMP)], outlet="x", date="2025")
-    assert not (corpus / ".framing.lock").exists()
+    import fcntl
+
+    lock = corpus / ".framing.lock"
+    # Another writer holds the OS lock (a second open file description conflicts even in
+    # this process): refused at once, naming its pid.
+    with open(lock, "w", encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242")
+        held.flush()
+        with pytest.raises(CorpusError, match=r"another framing command \(pid 4242\)"):
+            add_articles(corpus, [write(tmp_path / "a.txt", SIMP)], outlet="x", date="2025")
+    assert load_corpus(corpus).counts()["rows"] == 0
+    # A lock file left by a killed process (a dead pid, or empty: killed before writing it)
+    # is not locked, so the next command takes it; the file is gone afterwards.
+    for leftover in ("999999999", ""):
+        lock.write_text(leftover, encoding="utf-8")
+        add_articles(corpus, [write(tmp_path / "a.txt", SIMP + leftover)], outlet="x",
+                     date="2025")
+        assert not lock.exists()
+    assert load_corpus(corpus).counts()["ingested"] == 2
 
 
 # --------------------------------------------------------------------------- import

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.encoding import (
+    BIG5_MAPPING_VARIANTS,
     ENCODING_ALIASES,
     Decoded,
     DecodeError,
@@ -27,6 +28,7 @@ from framing.encoding import (
 )
 
 EXAMPLES = int(os.environ.get("FRAMING_HYPOTHESIS_EXAMPLES", "10000"))
+BIG5_MAPPING_VARIANTS_INV = {v: k for k, v in BIG5_MAPPING_VARIANTS.items()}
 PROPERTY = settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
 
 # ---------------------------------------------------------------------------
@@ -188,17 +190,37 @@ def test_big5_alias_decodes_li_with_cp950() -> None:
     assert (result.text, result.encoding) == ("這裏", "cp950")
 
 
-def test_cp950_and_big5hkscs_disagreeing_on_symbols_is_refused() -> None:
+def test_big5_name_dot_reads_as_cp950() -> None:
+    # 0xA145 is the name dot of Taiwanese transliterations: '‧' in CP950, '•' in Big5-HKSCS's
+    # table. Same symbol, two mapping tables: undeclared text is read as CP950.
     text = (
         "美國總統川普（Donald Trump）與約翰‧史密斯今天在白宮會面，雙方就關稅與貿易議題"
         "交換意見，並同意下週繼續協商。"
     )
     data = text.encode("cp950")
-    assert data.decode("big5hkscs") != text  # 0xA145 is '•' in Big5-HKSCS
+    assert data.decode("big5hkscs") == text.replace("‧", "•")
+    got = decode_bytes(data)
+    assert (got.text, got.encoding, got.detected) == (text, "cp950", True)
+    assert "•" in decode_bytes(data, declared="big5hkscs").text
+
+
+@pytest.mark.parametrize("symbol", sorted(BIG5_MAPPING_VARIANTS.values()))
+def test_every_big5_mapping_variant_reads_as_cp950(symbol: str) -> None:
+    text = f"行政院今天召開記者會{symbol}說明颱風應變措施與災區的居民撤離情況"
+    hk = BIG5_MAPPING_VARIANTS_INV[symbol]
+    assert text.encode("cp950").decode("big5hkscs") == text.replace(symbol, hk)
+    assert decode_bytes(text.encode("cp950")).text == text
+
+
+def test_big5_tables_disagreeing_on_the_symbol_itself_is_refused() -> None:
+    # 0xC6A5..: hiragana in CP950, circled numbers in Big5-HKSCS: different symbols, tied
+    # scores: refused rather than guessed.
+    text = "行政院今天召開記者會說明颱風應變措施，ぁあぃい災區的居民已全數撤離"
+    data = text.encode("cp950")
+    assert data.decode("big5hkscs") != text
     with pytest.raises(DecodeError, match="too close"):
         decode_bytes(data)
     assert decode_bytes(data, declared="cp950").text == text
-    assert "•" in decode_bytes(data, declared="big5hkscs").text
 
 
 @pytest.mark.parametrize(
