@@ -29,10 +29,20 @@ codebook (:mod:`framing.codebook`). The rules, in the order they apply:
    of their term weights), ``density`` = 100 × ``weight`` / ``n_tokens``, where ``n_tokens``
    counts word tokens only (punctuation tokens are not counted). Zeros are kept: every scored
    paragraph has one row per frame.
-6. **Dominant frame.** The frame with the largest weight, if that weight is at least the
-   codebook's ``dominant_threshold`` (1.0) and strictly larger than every other frame's.
-   A tie for the top is not broken: ``dominant_frame`` is empty and ``tied_frames`` lists
-   the tied frame ids. Below the threshold ``dominant_frame`` is empty too.
+6. **Dominant frame** (since codebook 1.3.0: lead sentence counts double). A frame is
+   *present* when its weight reaches the codebook's ``dominant_threshold`` (1.0). Among the
+   present frames, each gets a *strength*: the sum of its counted hits' weights, where a hit
+   that starts in the paragraph's **lead sentence** (up to and including the first 。！？,
+   with any closing quotes; the whole paragraph when it has no such mark) counts
+   :data:`LEAD_FACTOR` (2) times. The dominant frame is the present frame with the largest
+   strength, strictly larger than every other present frame's. A tie is not broken:
+   ``dominant_frame`` is empty and ``tied_frames`` lists the tied ids. With no present
+   frame ``dominant_frame`` is empty too. ``dominant_weight`` is the (unmultiplied) weight of
+   the dominant frame, or the largest frame weight when there is none. In a one-sentence
+   paragraph (every title and heading) all hits are in the lead, so the rule is "largest
+   weight"; a paragraph in which only one frame is present is always dominated by it. Why
+   the lead sentence, and how the rule was chosen on half of the coded paragraphs and
+   checked on the other half: ``docs/frames.md``, section 7.
 7. **Outlet profiles.** :func:`outlet_frames` gives, per outlet and frame, the share of
    scored paragraphs in which the frame dominates and the mean density, each with a
    percentile bootstrap 95% interval. By default **paragraphs** are resampled within the
@@ -67,6 +77,13 @@ N_BOOT = 2000
 SEED = 20250704
 #: A term supplying more than this share of its frame's hits is flagged by ``term_stats``.
 DOMINANT_TERM_SHARE = 0.5
+#: Rule 6: a hit in the paragraph's lead sentence counts this many times when ranking the
+#: present frames (a topic sentence states what the paragraph is about).
+LEAD_FACTOR = 2.0
+#: Characters that end a sentence (analysis view; full-width ones fold to ASCII or not).
+SENTENCE_ENDS = "。！？!?"
+#: Closing quotes and brackets that stay with the sentence they close.
+_CLOSERS = "”’」』\"')）"
 
 HIT_COLUMNS = [
     "doc_id", "para_id", "frame", "term", "matched", "start", "end", "weight", "negated",
@@ -148,12 +165,16 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
-    ("dominant_frame", "string", "id of the paragraph's dominant frame: largest frame weight, "
-                                 "at least the codebook threshold and strictly above the "
-                                 "runner-up; empty otherwise (none, tie or not scored)"),
-    ("dominant_weight", "number", "weight of the paragraph's strongest frame (0 if none)"),
-    ("tied_frames", "string", "frame ids tied for the top weight (at or above the threshold), "
-                              "joined by '|'; empty when there is no tie"),
+    ("dominant_frame", "string", "id of the paragraph's dominant frame: among the frames "
+                                 "whose weight reaches the codebook threshold, the one with "
+                                 "the largest weight when hits in the lead sentence count "
+                                 "twice, strictly above the runner-up; empty otherwise (none, "
+                                 "tie or not scored)"),
+    ("dominant_weight", "number", "weight of the dominant frame; with none, the largest frame "
+                                  "weight (0 if no hit)"),
+    ("tied_frames", "string", "frame ids (weight at or above the threshold) tied for the "
+                              "largest lead-weighted weight, joined by '|'; empty when there "
+                              "is no tie"),
     ("frames_scored", "boolean", "whether the paragraph was frame-scored (false for sign-offs "
                                  "and paragraphs without word tokens)"),
 ]
@@ -403,33 +424,105 @@ def _score_rows(unit: ParagraphUnit, match: UnitMatch, codebook: Codebook) -> li
     return rows
 
 
-def dominant_frame(weights: dict[str, float], threshold: float) -> tuple[str, float, str]:
+def sentence_spans(view: str) -> list[tuple[int, int]]:
+    """Sentences of a paragraph: ``[start, end)`` offsets, in order, covering the text.
+
+    A sentence ends after a character of :data:`SENTENCE_ENDS` and any closing quotes or
+    brackets that follow it; text after the last end mark is a last sentence of its own when
+    it holds more than white space (otherwise it joins the previous sentence). A text without
+    an end mark is one sentence. Offsets index the analysis view and so the original text.
+
+    Parameters
+    ----------
+    view : str
+        The paragraph's analysis view.
+
+    Returns
+    -------
+    list of (int, int)
+        At least one span (``[(0, 0)]`` for an empty text).
+    """
+    spans: list[tuple[int, int]] = []
+    start, i, n = 0, 0, len(view)
+    while i < n:
+        if view[i] in SENTENCE_ENDS:
+            j = i + 1
+            while j < n and view[j] in _CLOSERS:
+                j += 1
+            spans.append((start, j))
+            start = i = j
+            continue
+        i += 1
+    if start < n and view[start:].strip():
+        spans.append((start, n))
+    elif spans:
+        spans[-1] = (spans[-1][0], n)
+    return spans or [(0, n)]
+
+
+def frame_strengths(hits: Iterable[dict], lead_end: int,
+                    lead_factor: float = LEAD_FACTOR) -> dict[str, float]:
+    """Per-frame strength of one paragraph for the dominance rule (rule 6).
+
+    Parameters
+    ----------
+    hits : iterable of dict
+        The paragraph's ``frame_hits`` rows (``frame``, ``start``, ``weight``, ``negated``).
+    lead_end : int
+        End offset of the lead sentence (``sentence_spans(view)[0][1]``).
+    lead_factor : float
+        Multiplier of a hit that starts before ``lead_end``; 1 gives the plain summed weight
+        (the rule up to codebook 1.2.0).
+
+    Returns
+    -------
+    dict of str to float
+        Frame id → summed weight of its counted (non-negated) hits, lead hits multiplied.
+    """
+    out: dict[str, float] = {}
+    for h in hits:
+        if h["negated"]:
+            continue
+        factor = lead_factor if h["start"] < lead_end else 1.0
+        out[h["frame"]] = out.get(h["frame"], 0.0) + h["weight"] * factor
+    return out
+
+
+def dominant_frame(weights: dict[str, float], threshold: float,
+                   strengths: dict[str, float] | None = None) -> tuple[str, float, str]:
     """Apply the dominant-frame rule (rule 6) to one paragraph's frame weights.
 
     Parameters
     ----------
     weights : dict of str to float
-        Frame id → weight.
+        Frame id → weight (summed term weights): decides which frames are present
+        (weight at least ``threshold``).
     threshold : float
         The codebook's ``dominant_threshold``.
+    strengths : dict of str to float, optional
+        Frame id → strength (:func:`frame_strengths`) that ranks the present frames; frames
+        absent from it have strength 0. Default: the weights themselves.
 
     Returns
     -------
     (str, float, str)
-        ``dominant_frame`` (empty for none or a tie), the top weight, and ``tied_frames``
-        (frame ids tied at the top, ``|``-joined, empty when there is no tie or the top is
-        below the threshold).
+        ``dominant_frame`` (empty for none or a tie), ``dominant_weight`` (weight of the
+        dominant frame; the largest weight when there is none), and ``tied_frames`` (present
+        frame ids tied for the largest strength, ``|``-joined, empty when there is no tie).
     """
     if not weights:
         return "", 0.0, ""
-    top = max(weights.values())
-    if top < threshold or top <= 0:
-        return "", float(top), ""
-    # Weights are sums of codebook weights; rounding guards against float noise.
-    tied = sorted(f for f, w in weights.items() if round(w - top, 9) == 0)
+    top = float(max(weights.values()))
+    # Weights are sums of codebook weights; rounding guards against float noise (0.1 + 0.2).
+    present = [f for f, w in weights.items() if round(w - threshold, 9) >= 0 and w > 0]
+    if not present:
+        return "", top, ""
+    rank = weights if strengths is None else strengths
+    best = max(rank.get(f, 0.0) for f in present)
+    tied = sorted(f for f in present if round(rank.get(f, 0.0) - best, 9) == 0)
     if len(tied) == 1:
-        return tied[0], float(top), ""
-    return "", float(top), "|".join(tied)
+        return tied[0], float(weights[tied[0]]), ""
+    return "", top, "|".join(tied)
 
 
 def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, list[dict]]:
@@ -451,6 +544,12 @@ def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, l
         dominant_weight, tied_frames, frames_scored``.
         Columns as in :data:`TABLE_SCHEMAS` and :data:`PARAGRAPH_COLUMNS`.
     """
+    return _score_article(units, codebook, LEAD_FACTOR)
+
+
+def _score_article(units: list[ParagraphUnit], codebook: Codebook,
+                   lead_factor: float) -> dict[str, list[dict]]:
+    """:func:`score_article` with the lead-sentence factor of rule 6 given."""
     hits: list[dict] = []
     splits: list[dict] = []
     scores: list[dict] = []
@@ -464,8 +563,10 @@ def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, l
         if scored:
             rows = _score_rows(unit, match, codebook)
             scores.extend(rows)
+            lead_end = sentence_spans(unit.text_analysis)[0][1]
             dom, top, tied = dominant_frame(
-                {r["frame"]: r["weight"] for r in rows}, codebook.dominant_threshold
+                {r["frame"]: r["weight"] for r in rows}, codebook.dominant_threshold,
+                frame_strengths(match.hits, lead_end, lead_factor),
             )
         paras.append({
             "doc_id": unit.doc_id, "para_id": unit.para_id, "dominant_frame": dom,
@@ -478,13 +579,18 @@ def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, l
             "paragraphs": paras}
 
 
-def score_units(units: Iterable[ParagraphUnit], codebook: Codebook) -> dict[str, pd.DataFrame]:
+def score_units(units: Iterable[ParagraphUnit], codebook: Codebook,
+                lead_factor: float = LEAD_FACTOR) -> dict[str, pd.DataFrame]:
     """Score many articles' units; the tables of :func:`score_article` as DataFrames.
 
     Parameters
     ----------
     units : iterable of ParagraphUnit
     codebook : Codebook
+    lead_factor : float
+        Multiplier of lead-sentence hits in the dominance rule (rule 6). Only for comparing
+        rules (``scripts/codebook_holdout.py``): 1 reproduces the rule of codebooks up to
+        1.2.0. ``framing analyze`` always uses the default.
 
     Returns
     -------
@@ -498,7 +604,7 @@ def score_units(units: Iterable[ParagraphUnit], codebook: Codebook) -> dict[str,
     parts: dict[str, list[dict]] = {"frame_hits": [], "frame_term_splits": [],
                                     "frame_scores": [], "paragraphs": []}
     for doc_id in sorted(by_doc):
-        for name, rows in score_article(by_doc[doc_id], codebook).items():
+        for name, rows in _score_article(by_doc[doc_id], codebook, lead_factor).items():
             parts[name].extend(rows)
     cols = {"frame_hits": HIT_COLUMNS, "frame_term_splits": SPLIT_COLUMNS,
             "frame_scores": SCORE_COLUMNS, "paragraphs": PARA_COLUMNS}

@@ -92,7 +92,9 @@ def test_terms_added_in_1_2_0_are_marked_and_follow_the_weight_rule() -> None:
     # docs/frames.md, "Revision 1.2.0 and a held-out check": every added term says so in
     # its note, only the two story frames changed, and the weights are the 1.0.0 ones.
     cb = load_codebook()
-    assert cb.version == "1.2.0"
+    # 1.3.0 changed the dominance rule only (docs/frames.md): no term says it was added then.
+    assert cb.version == "1.3.0"
+    assert not [t for f in cb.frames for t in f.terms if t.note.startswith("1.3.0")]
     added = {f.id: [t for t in f.terms if t.note.startswith("1.2.0")] for f in cb.frames}
     assert {f: len(ts) for f, ts in added.items() if ts} == {
         "strategic_anxiety": 6, "talent_war_drama": 16}
