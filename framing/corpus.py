@@ -23,7 +23,8 @@ Rules when reading (:func:`load_corpus`):
   ``doc_id``, a ``doc_id`` used before, no outlet, a date that cannot be read, a file path that
   is absolute, contains ``..``, a hidden part or a back-slash, or leads outside the corpus
   through a link, a missing or oversized file, bytes that cannot be decoded, an article with no
-  text.
+  text or with a line longer than :data:`MAX_LINE_CHARS`, an outlet holding an invisible
+  character, a row that repeats the header.
 - A row whose text (see :func:`text_sha256`) equals an earlier row's is a **duplicate** of it.
 - Rows in = ingested + skipped + duplicates, always (:meth:`Corpus.counts`).
 - Values are read as text exactly as written: ``NA``, ``None`` and ``001`` stay strings.
@@ -67,14 +68,19 @@ REQUIRED_COLUMNS = (
 MANIFEST_COLUMNS = (*REQUIRED_COLUMNS, "text_sha256")
 #: Largest article file read, in bytes (checked before reading).
 MAX_ARTICLE_BYTES = 5_000_000
-#: Longest manifest or import field, in characters.
+#: Longest manifest or import field, in characters (an import table's ``text`` excepted).
 MAX_FIELD_CHARS = 10_000
+#: Longest line (paragraph) of an article, in characters: a longer one is almost always a
+#: file that lost its line breaks (scraped HTML, a PDF dump), not a paragraph.
+MAX_LINE_CHARS = 50_000
 #: Allowed ``doc_id``: safe as a file name on every system.
 DOC_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 #: Ledger statuses.
 STATUSES = ("ingested", "skipped", "duplicate")
 
-csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_FIELD_CHARS))
+# Fields up to the article size limit are read, so that an oversized field is skipped with
+# its row (field_too_long, too_large) instead of stopping the whole table.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_ARTICLE_BYTES + 1))
 
 
 # --------------------------------------------------------------------------- text hashing
@@ -410,7 +416,21 @@ def decode_article(data: bytes, declared: str | None, source: str) -> tuple[str,
     text = normalise_newlines(dec.text)
     if not split_paragraphs(text):
         raise RowSkip("empty_article", f"file {source!r} holds no text")
+    check_lines(text, f"file {source!r}")
     return text, dec.encoding
+
+
+def check_lines(text: str, what: str) -> None:
+    """Raise RowSkip if a line of ``text`` (``\n`` line ends) exceeds :data:`MAX_LINE_CHARS`."""
+    if len(text) <= MAX_LINE_CHARS:
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise RowSkip(
+                "line_too_long",
+                f"{what}: line {number} has {len(line)} characters; the limit is "
+                f"{MAX_LINE_CHARS} (a file that lost its line breaks?)",
+            )
 
 
 def read_date(value: str, precision: str) -> ParsedDate:
@@ -471,8 +491,15 @@ def check_fields(values: dict[str, str]) -> None:
             f"doc_id {doc_id!r} must be 1-128 letters, digits, '_', '-' or '.', "
             "starting with a letter or digit",
         )
-    if not values.get("outlet", "").strip():
+    outlet = values.get("outlet", "")
+    if not outlet.strip():
         raise RowSkip("missing_outlet", "column 'outlet' is empty")
+    hidden = next((ch for ch in outlet if unicodedata.category(ch) == "Cf"), None)
+    if hidden is not None:
+        # Outputs group by outlet: "聯合報" and "聯合\u200b報" would be two outlets that look
+        # the same in every table and figure.
+        raise RowSkip("bad_value", f"outlet {outlet!r} holds the invisible character "
+                      f"U+{ord(hidden):04X}; retype the name")
     script = values.get("script", "")
     if script and script not in SCRIPTS:
         raise RowSkip("bad_script", f"script {script!r} is not one of {', '.join(SCRIPTS)}")
@@ -528,6 +555,11 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
             )
             continue
         doc_id, file_value = values.get("doc_id", ""), values.get("file", "")
+        if all(values[c].strip() == c for c in REQUIRED_COLUMNS):
+            ledger.append(LedgerRow(line, doc_id, file_value, "skipped", "repeated_header",
+                                    f"{shown}:{line}: this row repeats the header (two "
+                                    "manifests pasted together?)"))
+            continue
         # A file that a row names is listed, even if the row is skipped: not an orphan.
         with contextlib.suppress(RowSkip):
             referenced.add(str(check_relative_path(file_value)))
@@ -726,6 +758,25 @@ class NewArticle:
     text: str
 
 
+def used_ids(rows: Sequence[tuple[int, dict | list[str]]]) -> dict[str, tuple[str, int]]:
+    """Map lower-cased ``doc_id`` → (doc_id, manifest line) for a manifest's rows.
+
+    Ids are compared without case when articles are added: ``articles/Abc.txt`` and
+    ``articles/abc.txt`` are one file on Windows and macOS, so the second would overwrite
+    the first there.
+    """
+    return {v.get("doc_id", "").lower(): (v.get("doc_id", ""), line)
+            for line, v in rows if isinstance(v, dict)}
+
+
+def id_clash(new_id: str, used: str) -> str:
+    """Message for a new ``doc_id`` that an article already uses (perhaps in another case)."""
+    if new_id == used:
+        return f"doc_id {new_id!r} is already used"
+    return (f"doc_id {new_id!r} differs from {used!r} only in case (their files would be one "
+            "file on Windows and macOS)")
+
+
 def existing_hashes(root: Path, columns: list[str], rows: list[tuple[int, dict]]) -> dict:
     """Map text hash → (doc_id, line) for the corpus's current rows (reads files lacking one)."""
     hashes: dict[str, tuple[str, int]] = {}
@@ -763,7 +814,12 @@ def prepare_article(
     what was accepted (no NUL or other binary-looking content).
     """
     check_unicode(text, "the text")
+    size = len(text.encode("utf-8"))
+    if size > MAX_ARTICLE_BYTES:
+        raise RowSkip("too_large", f"the text has {size} bytes as UTF-8; the limit is "
+                      f"{MAX_ARTICLE_BYTES}")
     text = normalise_newlines(text.removeprefix("\ufeff"))
+    check_lines(text, "the text")
     try:
         back = decode_bytes(text.encode("utf-8"), source="the text").text
     except DecodeError as exc:
@@ -888,7 +944,7 @@ def add_articles(
     with corpus_lock(root_path):
         columns, rows = read_manifest(root_path)
         hashes = existing_hashes(root_path, columns, rows)
-        ids = {v.get("doc_id", ""): line for line, v in rows if isinstance(v, dict)}
+        ids = used_ids(rows)
         new: list[NewArticle] = []
         earlier: dict[str, str] = {}  # text hash -> file given earlier in this command
         for f in files:
@@ -914,14 +970,12 @@ def add_articles(
                 raise CorpusError(
                     f"same text as article {dup_id!r} ({where}); not added", str(path)
                 )
-            if new_id in ids:
-                raise CorpusError(
-                    f"doc_id {new_id!r} is already used (manifest line {ids[new_id]})",
-                    str(path),
-                )
+            if new_id.lower() in ids:
+                used, line = ids[new_id.lower()]
+                raise CorpusError(f"{id_clash(new_id, used)} (manifest line {line})", str(path))
             hashes[sha] = (new_id, 0)
             earlier[sha] = str(path)
-            ids[new_id] = 0
+            ids[new_id.lower()] = (new_id, 0)
             new.append(art)
         commit_articles(root_path, columns, rows, new)
     return [a.row for a in new]
@@ -1051,7 +1105,7 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
     with corpus_lock(root_path):
         columns, rows = read_manifest(root_path)
         hashes = existing_hashes(root_path, columns, rows)
-        ids = {v.get("doc_id", ""): line for line, v in rows if isinstance(v, dict)}
+        ids = used_ids(rows)
         new: list[NewArticle] = []
         for line, rec in records:
             if isinstance(rec, RowSkip):
@@ -1079,11 +1133,12 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
                     extra=extra,
                 )
                 sha = art.row["text_sha256"]
-                if sha not in hashes and art.row["doc_id"] in ids:
-                    where = ids[art.row["doc_id"]]
-                    place = f"manifest line {where}" if where > 0 else "earlier in this table"
+                if sha not in hashes and art.row["doc_id"].lower() in ids:
+                    used, where = ids[art.row["doc_id"].lower()]
+                    place = (f"manifest line {where}" if where > 0
+                             else f"line {-where} of this table")
                     raise RowSkip("duplicate_doc_id",
-                                  f"doc_id {art.row['doc_id']!r} is already used ({place})")
+                                  f"{id_clash(art.row['doc_id'], used)} ({place})")
             except RowSkip as skip:
                 ledger.append(LedgerRow(line, rec.get("doc_id", ""), given_file, "skipped",
                                         skip.code, f"{shown}:{line}: {skip.detail}"))
@@ -1096,7 +1151,7 @@ def import_table(root: str | os.PathLike[str], table: str | os.PathLike[str]) ->
                                         f"{shown}:{line}: same text as article {dup_id!r}", dup_id))
                 continue
             hashes[sha] = (art.row["doc_id"], -line)
-            ids[art.row["doc_id"]] = -line
+            ids[art.row["doc_id"].lower()] = (art.row["doc_id"], -line)
             new.append(art)
             ledger.append(LedgerRow(line, art.row["doc_id"], given_file, "ingested"))
         if new:

@@ -281,6 +281,16 @@ def _bad_bytes(data: bytes, start: int, end: int) -> str:
     return " ".join(f"0x{b:02x}" for b in chunk)
 
 
+def _at(data: bytes, start: int, base: int = 0) -> str:
+    """``byte N on line L`` for the byte ``data[start]`` (``base`` bytes were cut before).
+
+    Lines are counted by ``\n`` bytes, which is right for UTF-8 and the GB and Big5 family
+    (their multi-byte characters never contain 0x0A), so a person with a text editor finds it.
+    """
+    line = data.count(b"\n", 0, start) + 1
+    return f"byte {base + start} on line {line}"
+
+
 def _strict(data: bytes, codec: str, source: str, base: int = 0) -> str:
     """Decode strictly; on failure raise DecodeError with the absolute offset."""
     try:
@@ -289,7 +299,8 @@ def _strict(data: bytes, codec: str, source: str, base: int = 0) -> str:
         offset = base + exc.start
         label = _CODEC_LABEL.get(codec, codec)
         bad = _bad_bytes(data, exc.start, exc.end)
-        raise _fail(f"not valid {label} at byte {offset} ({bad})", source, offset) from None
+        raise _fail(f"not valid {label} at {_at(data, exc.start, base)} ({bad})", source,
+                    offset) from None
 
 
 def _normalise_name(name: str) -> str:
@@ -313,7 +324,8 @@ def _check_binary(data: bytes, source: str) -> None:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise _fail(
-            f"binary file: NUL byte at byte {nul} (UTF-16 without a BOM is not supported)",
+            f"binary file: NUL byte at {_at(data, nul)} (UTF-16 without a BOM is not"
+            " supported)",
             source,
             nul,
         )
@@ -411,9 +423,60 @@ def decode_bytes(data: bytes, declared: str | None = None, source: str = "") -> 
             )
         if codec == "utf-8-sig":
             codec = "utf-8"  # no BOM present: plain UTF-8
-        return Decoded(_strict(data, codec, source), codec, False, False)
+        if codec == "utf-8":
+            return Decoded(_strict(data, codec, source), codec, False, False)
+        return Decoded(_declared_legacy(data, codec, source), codec, False, False)
 
     return _detect(data, source)
+
+
+def _declared_legacy(data: bytes, codec: str, source: str) -> str:
+    """Decode with a declared GB or Big5 codec, refusing a declaration the bytes contradict.
+
+    A per-outlet declaration often outlives the files it was meant for: an article re-saved
+    as UTF-8, or a Big5 outlet's file that is really GBK. GB18030 decodes most UTF-8 bytes
+    without error (中文 becomes 涓枃), so decoding alone would store mojibake. The declared
+    text is therefore refused when it does not read as Chinese (plausibility below
+    :data:`MIN_PLAUSIBILITY` over at least :data:`MIN_SCORED_CHARS` characters) while UTF-8
+    or another legacy codec reads the same bytes as Chinese text by a clear margin
+    (:data:`MIN_MARGIN`). A declaration that gives plausible text always wins.
+    """
+    label = _CODEC_LABEL[codec]
+    try:
+        text = _strict(data, codec, source)
+    except DecodeError as exc:
+        if _valid_utf8(data):
+            raise _fail(f"{exc.reason}; the file is valid UTF-8: remove the declared encoding "
+                        f"{label}", source, exc.offset) from None
+        raise
+    score, n = plausibility(text)
+    if n < MIN_SCORED_CHARS or score >= MIN_PLAUSIBILITY:
+        return text
+    for other in ("utf-8", *_LEGACY_CANDIDATES):
+        if other == codec:
+            continue
+        try:
+            alt = data.decode(other, errors="strict")
+        except UnicodeDecodeError:
+            continue
+        alt_score, _ = plausibility(alt)
+        if alt_score >= MIN_PLAUSIBILITY and alt_score - score >= MIN_MARGIN:
+            raise _fail(
+                f"declared {label}, but as {label} the text does not read as Chinese"
+                f" (plausibility {score:.2f}: {text[:12]!r}), while as"
+                f" {_CODEC_LABEL[other]} it does ({alt_score:.2f}: {alt[:12]!r});"
+                " check the declared encoding",
+                source,
+            )
+    return text
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _detect(data: bytes, source: str) -> Decoded:
@@ -421,7 +484,8 @@ def _detect(data: bytes, source: str) -> Decoded:
         return Decoded(data.decode("utf-8", errors="strict"), "utf-8", False, True)
     except UnicodeDecodeError as exc:
         utf8_offset, utf8_end = exc.start, exc.end
-    utf8_note = f"not valid UTF-8 at byte {utf8_offset} ({_bad_bytes(data, utf8_offset, utf8_end)})"
+    utf8_note = (f"not valid UTF-8 at {_at(data, utf8_offset)}"
+                 f" ({_bad_bytes(data, utf8_offset, utf8_end)})")
 
     # Distinct candidate texts, first codec wins the label (cp950 before big5hkscs).
     texts: dict[str, str] = {}

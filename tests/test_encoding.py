@@ -392,7 +392,26 @@ def test_invalid_utf8_declared_reports_offset() -> None:
     err = info.value
     assert err.offset == 18
     assert err.source == "articles/a.txt"
-    assert str(err) == "'articles/a.txt': not valid UTF-8 at byte 18 (0xff)"
+    assert str(err) == "'articles/a.txt': not valid UTF-8 at byte 18 on line 1 (0xff)"
+    # The line is counted by newline bytes, so a text editor finds it.
+    with pytest.raises(DecodeError, match=r"at byte 14 on line 3 \(0xff\)"):
+        decode_bytes("第一\n第二\n".encode() + b"\xff", declared="utf-8")
+
+
+def test_declared_encoding_contradicted_by_the_bytes() -> None:
+    # GB18030 decodes these UTF-8 bytes without error, as mojibake: refused, naming UTF-8.
+    data = "中文新闻报道内容".encode()
+    assert data.decode("gb18030") != "中文新闻报道内容"
+    with pytest.raises(DecodeError, match="as UTF-8 it does"):
+        decode_bytes(data, declared="gbk")
+    # UTF-8 bytes that GB18030 cannot decode: the message says the file is UTF-8.
+    with pytest.raises(DecodeError, match="the file is valid UTF-8"):
+        decode_bytes("中文新闻报道内容。".encode(), declared="gbk")
+    # A declaration that gives plausible text wins, even if another codec decodes too.
+    hk = "香港國際機場位於大嶼山赤鱲角，今日多班航班因暴雨延誤。"
+    assert decode_bytes(hk.encode("big5hkscs"), declared="big5hkscs").text == hk
+    simp = "国务院新闻办公室举行新闻发布会介绍经济运行情况"
+    assert decode_bytes(simp.encode("gbk"), declared="gbk").text == simp
 
 
 def test_truncated_utf8_sequence_offset() -> None:
