@@ -11,14 +11,17 @@ byte-identical files.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from itertools import groupby
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from framing import atomic, output, schema
-from framing.pipeline import RUN_MANIFEST, Prepared, dump_json, ledger_frame, prepare
+from framing import atomic, engine, output, schema
+from framing.corpus import Corpus, load_corpus
+from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
+from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
+from framing.tokens import default_tokenizer
 
 #: Keys each written table is sorted by (reruns give identical files).
 TABLE_KEYS: dict[str, list[str]] = {
@@ -66,50 +69,43 @@ class AnalysisResult:
     tables: dict[str, pd.DataFrame]
     summary: str
     manifest: dict = field(repr=False, default_factory=dict)
+    stats: dict = field(repr=False, default_factory=dict)
 
 
 def _with_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return df.merge(articles[["doc_id", "outlet"]], on="doc_id", how="left")
 
 
-def per_article_tables(prep: Prepared, codebook: object) -> dict[str, list[dict]]:
-    """Run the per-article analysis stages (frames, sentiment) on every article.
+def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None = None
+                    ) -> tuple[pd.DataFrame, EngineRun]:
+    """The per-article stages of a corpus (:mod:`framing.engine`) and its ``articles`` table.
 
     Returns
     -------
-    dict
-        Table name → rows; ``paragraph_columns`` holds the rows that add columns to
-        ``paragraphs`` (keyed by ``doc_id``, ``para_id``).
+    articles : DataFrame
+        One row per ingested article (:func:`framing.pipeline.articles_frame`).
+    run : EngineRun
+        The per-article tables, in ``doc_id`` order, and the engine's statistics.
     """
-    from framing import frames, sentiment
+    from framing import codebook as codebook_lib
 
-    out: dict[str, list[dict]] = {}
-    for _doc_id, group in groupby(prep.units, key=lambda u: u.doc_id):
-        units = list(group)
-        stages = {
-            "frames": frames.score_article(units, codebook),
-            "sentiment": sentiment.score_article(units),
-        }
-        for stage, tables in stages.items():
-            for name, rows in tables.items():
-                key = f"paragraph_columns:{stage}" if name == "paragraphs" else name
-                out.setdefault(key, []).extend(rows)
-    return out
+    settings = StageSettings(codebook_lib.load_codebook(config.codebook))
+    run = engine.analyse_articles(corpus.articles, settings, options)
+    return articles_frame(corpus, run.summaries), run
 
 
-def merge_paragraph_columns(paragraphs: pd.DataFrame, tables: dict[str, list[dict]]
-                            ) -> pd.DataFrame:
-    """Join the per-paragraph columns that stages return onto the paragraphs table."""
-    out = paragraphs
-    for name in sorted(k for k in tables if k.startswith("paragraph_columns:")):
-        extra = pd.DataFrame(tables.pop(name))
-        if not extra.empty:
-            out = out.merge(extra, on=["doc_id", "para_id"], how="left")
-    return out
+def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
+               ) -> tuple[dict[str, pd.DataFrame], dict, dict]:
+    """Run every analysis stage on a loaded corpus.
 
-
-def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Run every analysis stage on a prepared corpus.
+    Parameters
+    ----------
+    corpus : Corpus
+        The loaded corpus (:func:`framing.corpus.load_corpus`).
+    config : Config
+        Settings that shape the numbers (recorded in ``manifest.json``).
+    options : RunOptions, optional
+        How the per-article work runs (workers, Dask, cache, progress); never changes a number.
 
     Returns
     -------
@@ -117,6 +113,8 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
         Table name → DataFrame, as written by :func:`analyze`.
     provenance : dict
         Codebook and lexicon versions and hashes for ``manifest.json``.
+    stats : dict
+        Engine statistics and seconds per stage, for benchmarks (not written to the outputs).
     """
     from framing import codebook as codebook_lib
     from framing import compare as compare_lib
@@ -125,27 +123,25 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
     from framing import timeline as timeline_lib
 
     codebook = codebook_lib.load_codebook(config.codebook)
-    rows = per_article_tables(prep, codebook)
-    paragraphs = merge_paragraph_columns(prep.paragraphs, rows)
-    articles = prep.articles
-    tables: dict[str, pd.DataFrame] = {
-        "articles": articles,
-        "tokens": prep.tokens,
-        "entities": prep.entities,
-        "ledger": ledger_frame(prep.corpus),
-    }
-    for name, table_rows in rows.items():
-        tables[name] = pd.DataFrame(table_rows)
+    articles, run = per_article_run(corpus, config, options)
+    clock = StageClock(run.stats)
+    tables: dict[str, pd.DataFrame] = dict(run.tables)
+    paragraphs = tables.pop("paragraphs")
+    tables["articles"] = articles
+    tables["ledger"] = ledger_frame(corpus)
+    tokens = tables["tokens"]
 
-    topic_tables = topics.fit_topics(prep.tokens, paragraphs, articles, k=config.topics_k,
+    clock.lap("aggregate")
+    topic_tables = topics.fit_topics(tokens, paragraphs, articles, k=config.topics_k,
                                      random_state=config.seed)
     topic_par = topic_tables.pop("paragraphs", None)
     if topic_par is not None and not topic_par.empty:
         paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
     tables.update(topic_tables)
     tables["distinctive_terms"] = terms.distinctive_terms(
-        prep.tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
+        tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
     )
+    clock.lap("terms_topics")
 
     measures = measures_lib.paragraph_measures(paragraphs, tables["frame_scores"],
                                                tables.get("paragraph_topics"))
@@ -166,10 +162,10 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
     tables["entity_sentiment"] = sentiment.entity_sentiment(tables["sentences"], articles)
     tables["sentiment_arcs"] = sentiment.sentiment_arcs(paragraphs, articles)
     tables["frame_sentiment"] = sentiment.frame_sentiment(par_o)
-    tables.update(validate.corpus_validation(prep.corpus_dir, par_o, tables, codebook,
+    tables.update(validate.corpus_validation(corpus.root, par_o, tables, codebook,
                                              seed=config.seed, n_boot=config.n_boot))
     tables["sentiment_validation"] = sentiment.corpus_tone_validation(
-        prep.corpus_dir, par_o, n_boot=config.n_boot
+        corpus.root, par_o, n_boot=config.n_boot
     )
     choice = sentiment.choose_scorer(tables["sentiment_validation"])
     tables["paragraphs"] = paragraphs
@@ -178,9 +174,10 @@ def run_stages(prep: Prepared, config: Config) -> tuple[dict[str, pd.DataFrame],
         "codebook": {"version": codebook.version, "sha256": codebook.sha256,
                      "path": str(config.codebook or "framing/data/codebook.yaml")},
         "sentiment_lexicon": sentiment.lexicon_metadata(),
-        "dictionaries": prep.tokenizer.dictionary_hashes,
+        "dictionaries": default_tokenizer().dictionary_hashes,
     }
-    return tables, provenance
+    clock.lap("aggregate")
+    return tables, provenance, run.stats
 
 
 def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -197,7 +194,8 @@ def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
-            config: Config | None = None, progress: bool = False) -> AnalysisResult:
+            config: Config | None = None, progress: bool = False,
+            options: RunOptions | None = None) -> AnalysisResult:
     """Analyse a corpus and write every table, figure and the run manifest.
 
     Parameters
@@ -208,24 +206,36 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         Output folder; replaced as a whole when the run succeeds. An existing folder that
         framing did not write is refused.
     config : Config, optional
-        Run settings.
+        Run settings (recorded in ``manifest.json``).
     progress : bool
-        Show progress bars on standard error.
+        Show progress bars on standard error (overrides ``options.progress`` when True).
+    options : RunOptions, optional
+        Workers, Dask scheduler and cache (:class:`framing.engine.RunOptions`); the outputs
+        are byte-identical whatever these are.
 
     Returns
     -------
     AnalysisResult
+        ``stats`` holds the engine statistics and the seconds spent in each stage.
     """
     from framing.pipeline import corpus_hash, package_versions
 
+    t_start = time.perf_counter()
     config = config or Config()
+    options = replace(options or RunOptions(), progress=progress or bool(
+        options and options.progress))
     corpus_path, out_path = Path(corpus_dir), Path(out_dir)
     if out_path.resolve().is_relative_to(corpus_path.resolve()):
         from framing.errors import FramingError
 
         raise FramingError(f"{out_dir}: the output folder must not be inside the corpus folder")
-    prep = prepare(corpus_path, progress=progress, allow_skipped=config.skip_bad)
-    tables, provenance = run_stages(prep, config)
+    corpus = load_corpus(corpus_path, progress=options.progress)
+    if not config.skip_bad:
+        check_ledger(corpus)
+    decode_seconds = time.perf_counter() - t_start
+    tables, provenance, stats = run_stages(corpus, config, options)
+    clock = StageClock(stats)
+    stats["stage_seconds"]["decode"] = decode_seconds
     tables = {name: sort_table(name, df) for name, df in sorted(tables.items())}
     files: dict[str, str] = {}
     with atomic.staged_dir(out_path, RUN_MANIFEST) as stage:
@@ -234,6 +244,7 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
             output.write_csv(df, stage / files[name], excel=config.excel)
             if config.parquet:
                 output.write_parquet(df, stage / f"{name}.parquet")
+        clock.lap("write")
         from framing.codebook import load_codebook
         from framing.report import methods_text, summary_text, write_figures
 
@@ -241,24 +252,28 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         if config.figures:
             write_figures(tables, stage / "figures", load_codebook(config.codebook),
                           scorer["column"])
+        clock.lap("figures")
         package = schema.datapackage(tables, schema.package_name(corpus_path), files)
         atomic.write_text(stage / "datapackage.json", dump_json(package))
-        summary = summary_text(tables, prep, scorer["column"], scorer["reason"])
+        summary = summary_text(tables, corpus, scorer["column"], scorer["reason"])
         manifest = {
             "framing_output": 1,
             "versions": package_versions(),
             "corpus": {
                 "path": corpus_path.as_posix(),
-                "sha256": corpus_hash(prep.articles),
-                "counts": prep.corpus.counts(),
+                "sha256": corpus_hash(tables["articles"]),
+                "counts": corpus.counts(),
             },
             "config": config.as_dict(),
             **provenance,
         }
-        atomic.write_text(stage / "methods.md", methods_text(tables, prep, manifest))
+        atomic.write_text(stage / "methods.md", methods_text(tables, corpus, manifest))
         manifest["files"] = {
             p.relative_to(stage).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(stage.rglob("*")) if p.is_file()
         }
         atomic.write_text(stage / RUN_MANIFEST, dump_json(manifest))
-    return AnalysisResult(out_path, tables, summary, manifest)
+        clock.lap("write")
+    stats["wall_seconds"] = time.perf_counter() - t_start
+    stats["chars"] = int(tables["articles"]["n_chars"].sum()) if len(tables["articles"]) else 0
+    return AnalysisResult(out_path, tables, summary, manifest, stats)

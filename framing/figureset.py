@@ -21,8 +21,10 @@ from pathlib import Path
 
 from framing import atomic
 from framing.analyze import DEFAULT_SEED, Config, run_stages, sort_table
+from framing.corpus import load_corpus
+from framing.engine import RunOptions
 from framing.errors import FramingError
-from framing.pipeline import RUN_MANIFEST, corpus_hash, dump_json, package_versions, prepare
+from framing.pipeline import RUN_MANIFEST, check_ledger, corpus_hash, dump_json, package_versions
 
 #: Value of ``manifest.json``'s ``framing_report`` key (format version of a report folder).
 REPORT_FORMAT = 1
@@ -86,8 +88,10 @@ def write_report(
     _check_target(corpus_path, out_path)
     config = Config(codebook=None if codebook is None else str(codebook), topics_k=topics_k,
                     seed=seed, n_boot=n_boot, figures=True, skip_bad=skip_bad)
-    prep = prepare(corpus_path, progress=progress, allow_skipped=config.skip_bad)
-    tables, provenance = run_stages(prep, config)
+    corpus = load_corpus(corpus_path, progress=progress)
+    if not config.skip_bad:
+        check_ledger(corpus)
+    tables, provenance, _stats = run_stages(corpus, config, RunOptions(progress=progress))
     # Sorted exactly as framing analyze sorts them, so the figures are the same.
     tables = {name: sort_table(name, df) for name, df in sorted(tables.items())}
 
@@ -104,8 +108,8 @@ def write_report(
         manifest = {
             "framing_report": REPORT_FORMAT,
             "versions": package_versions(),
-            "corpus": {"path": corpus_path.as_posix(), "sha256": corpus_hash(prep.articles),
-                       "counts": prep.corpus.counts()},
+            "corpus": {"path": corpus_path.as_posix(),
+                       "sha256": corpus_hash(tables["articles"]), "counts": corpus.counts()},
             "config": config.as_dict(),
             **provenance,
             "files": files,

@@ -188,8 +188,8 @@ def measures_for_corpus(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a corpus and compute its paragraph measures (frames, sentiment, optional topics).
 
-    Runs :func:`framing.pipeline.prepare` and the per-article stages of
-    :func:`framing.analyze.per_article_tables` (frame and sentiment scoring); with
+    Runs the per-article stages of :func:`framing.analyze.per_article_run` (frame and
+    sentiment scoring, cached per article); with
     ``topics`` also fits the topic model (:func:`framing.topics.fit_topics`, seed ``seed``).
 
     Returns
@@ -200,27 +200,27 @@ def measures_for_corpus(
         The ``articles`` table (one row per article).
     """
     from framing import analyze
-    from framing import codebook as codebook_lib
-    from framing.pipeline import prepare
+    from framing.corpus import load_corpus
+    from framing.engine import RunOptions
 
-    cb = codebook_lib.load_codebook(codebook)
-    prep = prepare(corpus_dir)
-    rows = analyze.per_article_tables(prep, cb)
-    paragraphs = analyze.merge_paragraph_columns(prep.paragraphs, rows)
-    score_rows = rows.get("frame_scores") or []
-    frame_scores = (pd.DataFrame(score_rows) if score_rows
-                    else pd.DataFrame(columns=["doc_id", "para_id", "frame", "density"]))
+    config = analyze.Config(codebook=None if codebook is None else str(codebook))
+    articles, run = analyze.per_article_run(load_corpus(corpus_dir), config,
+                                            RunOptions())
+    paragraphs = run.tables["paragraphs"]
+    frame_scores = run.tables["frame_scores"]
+    if frame_scores.empty:
+        frame_scores = pd.DataFrame(columns=["doc_id", "para_id", "frame", "density"])
     topic_par = None
     if topics:
         from framing import topics as topics_lib
 
-        out = topics_lib.fit_topics(prep.tokens, paragraphs, prep.articles, k=topics_k,
+        out = topics_lib.fit_topics(run.tables["tokens"], paragraphs, articles, k=topics_k,
                                     random_state=seed, k_values=[])
         extra = out.get("paragraphs")
         if extra is not None and not extra.empty:
             paragraphs = paragraphs.merge(extra, on=list(KEYS), how="left")
         topic_par = out.get("paragraph_topics")
-    return paragraph_measures(paragraphs, frame_scores, topic_par), prep.articles
+    return paragraph_measures(paragraphs, frame_scores, topic_par), articles
 
 
 def article_sums(measures: pd.DataFrame, metrics: Sequence[str]

@@ -65,18 +65,18 @@ class ArticleResult:
     doc_id: str
     units: list[ParagraphUnit]
     tables: dict[str, list[dict]]
+    summary: dict[str, object] = field(default_factory=dict)
 
 
-def process_article(article: Article, tokenizer: Tokenizer) -> ArticleResult:
-    """Segment and tokenise one article and build its base tables.
+def base_tables(units: list[ParagraphUnit]) -> dict[str, list[dict]]:
+    """The base tables of one article's units.
 
     Returns
     -------
-    ArticleResult
-        ``tables`` holds ``paragraphs`` (one row per paragraph), ``tokens`` (one row per
-        token) and ``entities`` (one row per entity mention).
+    dict
+        ``paragraphs`` (one row per paragraph), ``tokens`` (one row per token) and
+        ``entities`` (one row per entity mention), rows in key order.
     """
-    units = make_units(article.doc_id, article.text, tokenizer, title=article.title or None)
     paragraphs, tokens, entities = [], [], []
     for u in units:
         content = [t for t in u.tokens if t.kind != "punct"]
@@ -117,22 +117,35 @@ def process_article(article: Article, tokenizer: Tokenizer) -> ArticleResult:
                         "end": t.end,
                     }
                 )
-    return ArticleResult(
-        article.doc_id,
-        units,
-        {"paragraphs": paragraphs, "tokens": tokens, "entities": entities},
-    )
+    return {"paragraphs": paragraphs, "tokens": tokens, "entities": entities}
 
 
-def articles_frame(corpus: Corpus, results: list[ArticleResult]) -> pd.DataFrame:
-    """One row per ingested article: manifest metadata, parsed date, script and counts."""
-    by_id = {r.doc_id: r for r in results}
+def article_summary(units: list[ParagraphUnit]) -> dict[str, object]:
+    """Per-article counts for the ``articles`` table: paragraphs, characters, tokens, sign-off."""
+    signoffs = [u.signoff for u in units if u.signoff]
+    return {
+        "n_paragraphs": len(units),
+        "n_chars": sum(len(u.text) for u in units),
+        "n_tokens": sum(1 for u in units for t in u.tokens if t.kind != "punct"),
+        "signoff": signoffs[-1] if signoffs else "",
+    }
+
+
+def process_article(article: Article, tokenizer: Tokenizer) -> ArticleResult:
+    """Segment and tokenise one article and build its base tables (:func:`base_tables`)."""
+    units = make_units(article.doc_id, article.text, tokenizer, title=article.title or None)
+    return ArticleResult(article.doc_id, units, base_tables(units), article_summary(units))
+
+
+def articles_frame(corpus: Corpus, summaries: dict[str, dict[str, object]]) -> pd.DataFrame:
+    """One row per ingested article: manifest metadata, parsed date, script and counts.
+
+    ``summaries`` maps each ``doc_id`` to its :func:`article_summary`.
+    """
     known = {"doc_id", "outlet", "date", "date_precision", "title", "url", "script", "file",
              "source", "text_sha256", "encoding"}
     rows = []
     for a in corpus.articles:
-        units = by_id[a.doc_id].units
-        signoffs = [u.signoff for u in units if u.signoff]
         row = {
             "doc_id": a.doc_id,
             "outlet": a.outlet,
@@ -147,10 +160,7 @@ def articles_frame(corpus: Corpus, results: list[ArticleResult]) -> pd.DataFrame
             "file": a.file,
             "encoding": a.encoding,
             "text_sha256": a.sha256,
-            "n_paragraphs": len(units),
-            "n_chars": sum(len(u.text) for u in units),
-            "n_tokens": sum(1 for u in units for t in u.tokens if t.kind != "punct"),
-            "signoff": signoffs[-1] if signoffs else "",
+            **summaries[a.doc_id],
         }
         for key in sorted(k for k in a.meta if k not in known):
             # An extra manifest column never overwrites a computed one (n_chars, date_start...).
@@ -210,7 +220,7 @@ def prepared_from_results(corpus: Corpus, results: list[ArticleResult], tk: Toke
     units = [u for r in sorted(results, key=lambda r: r.doc_id) for u in r.units]
     return Prepared(
         corpus=corpus,
-        articles=articles_frame(corpus, results),
+        articles=articles_frame(corpus, {r.doc_id: r.summary for r in results}),
         units=units,
         paragraphs=frame_of(rows("paragraphs"), ["doc_id", "para_id"]),
         tokens=frame_of(rows("tokens"), ["doc_id", "para_id", "token_id"]),

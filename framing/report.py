@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.pipeline import Prepared
+from framing.corpus import Corpus
 
 
 def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path, codebook: object,
@@ -53,15 +53,15 @@ def _top_terms(distinctive: pd.DataFrame, n: int = 8) -> list[str]:
     return lines
 
 
-def summary_text(tables: dict[str, pd.DataFrame], prep: Prepared, scorer: str = "",
+def summary_text(tables: dict[str, pd.DataFrame], corpus: Corpus, scorer: str = "",
                  scorer_reason: str = "") -> str:
     """The short summary ``framing analyze`` prints."""
     from framing import frames
 
-    counts = prep.corpus.counts()
+    counts = corpus.counts()
     arts = tables["articles"]
     lines = [
-        f"corpus {prep.corpus_dir}: {counts['rows']} manifest rows, {counts['ingested']} "
+        f"corpus {corpus.root}: {counts['rows']} manifest rows, {counts['ingested']} "
         f"ingested, {counts['skipped']} skipped, {counts['duplicates']} duplicates; "
         f"{len(arts)} articles from {arts['outlet'].nunique() if len(arts) else 0} outlets, "
         f"{len(tables['paragraphs'])} paragraphs",
@@ -89,7 +89,7 @@ def summary_text(tables: dict[str, pd.DataFrame], prep: Prepared, scorer: str = 
     return "\n".join(lines)
 
 
-def methods_text(tables: dict[str, pd.DataFrame], prep: Prepared, manifest: dict) -> str:
+def methods_text(tables: dict[str, pd.DataFrame], corpus: Corpus, manifest: dict) -> str:
     """A methods paragraph and codebook appendix for a paper, from the run's facts."""
     arts = tables["articles"]
     v = manifest["versions"]

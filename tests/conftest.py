@@ -45,3 +45,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def framing_command() -> list[str]:
+    """The installed ``framing`` command (beside this Python), else ``python -m framing``."""
+    import sys
+
+    exe = Path(sys.executable).with_name("framing")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "framing"]

@@ -7,12 +7,12 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import framing_command
 
 from framing import schema
 from framing.analyze import Config, analyze
@@ -20,11 +20,6 @@ from framing.output import read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpora" / "ai-talent-war"
-
-
-def framing_command() -> list[str]:
-    exe = Path(sys.executable).with_name("framing")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "framing"]
 
 
 @pytest.fixture(scope="session")

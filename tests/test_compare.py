@@ -30,15 +30,12 @@ def syn(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def seed_measures(seed_prepared):
-    from framing import analyze
-    from framing.codebook import load_codebook
-    from framing.measures import paragraph_measures
+def seed_measures():
+    from conftest import SEED_CORPUS
 
-    rows = analyze.per_article_tables(seed_prepared, load_codebook())
-    paragraphs = analyze.merge_paragraph_columns(seed_prepared.paragraphs, rows)
-    return paragraph_measures(paragraphs, pd.DataFrame(rows["frame_scores"])), \
-        seed_prepared.articles
+    from framing.measures import measures_for_corpus
+
+    return measures_for_corpus(SEED_CORPUS)
 
 
 def test_holm_and_bh_by_hand():

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
+from framing import atomic
 from framing.analyze import DEFAULT_SEED, Config, analyze
+from framing.engine import RunOptions
+from framing.pipeline import dump_json
 
 DEFAULT_CORPUS = "corpora/ai-talent-war"
 
@@ -35,6 +39,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--skip-bad", action="store_true",
                    help="analyse the readable articles even if some manifest rows are skipped")
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="worker processes for the per-article work (default: every core)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the per-article work on this Dask distributed scheduler "
+                   "(tcp://host:8786; needs framing[dask])")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every article instead of reusing cached per-article results")
+    p.add_argument("--cache-dir", default=None,
+                   help="per-article result cache folder (default: $FRAMING_CACHE_DIR or "
+                   "~/.cache/framing)")
+    p.add_argument("--timings", default=None, metavar="JSON",
+                   help="write engine statistics and seconds per stage to this JSON file "
+                   "(outside the output folder; for benchmarks)")
     p.set_defaults(func=cmd_analyze)
 
 
@@ -50,9 +67,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         figures=not args.no_figures,
         skip_bad=args.skip_bad,
     )
+    options = RunOptions(jobs=args.jobs, scheduler=args.scheduler, cache=not args.no_cache,
+                         cache_dir=args.cache_dir, progress=sys.stderr.isatty())
     t0 = time.perf_counter()
-    result = analyze(args.corpus, args.out, config, progress=sys.stderr.isatty())
+    result = analyze(args.corpus, args.out, config, options=options)
     print(result.summary)
+    stats = result.stats
     print(f"wrote {len(result.manifest.get('files', {}))} files to {result.out_dir} "
-          f"in {time.perf_counter() - t0:.1f} s")
+          f"in {time.perf_counter() - t0:.1f} s ({stats['computed']} articles analysed, "
+          f"{stats['cached']} from the cache)")
+    if args.timings:
+        atomic.write_text(Path(args.timings), dump_json(stats))
     return 0

@@ -1,0 +1,338 @@
+"""Benchmark of ``framing analyze``: throughput per stage, wall time, peak memory, ratios.
+
+For each corpus size (articles, built by ``bench/corpus.py`` from a seed) it measures, in one
+run on this machine:
+
+- the **naive pipeline** the issue names (``jieba.lcut`` + ``SnowNLP(p).sentiments`` per
+  paragraph, one core) on a sample of the corpus's paragraphs, in characters per second;
+- **raw tokenisation** (``jieba.lcut`` per paragraph, one core) on the same sample;
+- OpenCC conversion alone on the sample (the ``convert`` stage);
+- the full ``framing analyze`` run (installed command, cache off, figures off): wall time,
+  peak resident memory of the whole process tree (sampled every 0.1 s with psutil), and the
+  seconds each stage took (``--timings``: per-article stages are summed worker seconds, so
+  their chars/s are per core);
+- an **incremental** run: 100 new articles imported, ``framing analyze`` again with the cache
+  that the first cached run filled; its per-article work must touch those 100 only, and its
+  output must equal the full recomputation byte for byte (checked here on every size up to
+  ``--verify-max``; the unit tests check it on small corpora);
+- exact SnowNLP: ``bench/bench_snowfast.py`` (SnowNLP's own speed vs framing.snowfast).
+
+Results go to ``bench/results/<size>.json`` and a Markdown table on standard output
+(``--markdown FILE`` also writes it to a file). Usage::
+
+    make bench                       # 1k and 10k articles
+    .venv/bin/python bench/run.py --sizes 1000 10000 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus as bench_corpus  # noqa: E402
+
+#: Paragraphs timed with the naive pipeline (SnowNLP is slow; the sample keeps this short).
+NAIVE_PARAGRAPHS = 400
+#: Paragraphs timed for raw tokenisation and conversion.
+SAMPLE_PARAGRAPHS = 4000
+#: Articles added for the incremental run.
+INCREMENT = 100
+
+
+def framing_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("framing")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "framing"]
+
+
+class PeakRSS:
+    """Peak memory of a process and all its descendants (sampled).
+
+    Each process is charged its proportional set size (PSS): forked workers share the
+    models they inherited, and plain RSS would count those pages once per process.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.peak_worker = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._thread.start()
+
+    def _run(self, interval: float) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                rss = []
+                for p in procs:
+                    try:
+                        rss.append(p.memory_full_info().pss)
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, sum(rss))
+                if len(rss) > 1:
+                    self.peak_worker = max(self.peak_worker, max(rss[1:]))
+            except psutil.Error:
+                pass
+            self._stop.wait(interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> dict:
+    """Run ``framing`` with ``args``; wall seconds and peak RSS of its process tree."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([*framing_cmd(), *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    meter = PeakRSS(proc.pid)
+    out, err = proc.communicate()
+    meter.stop()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"framing {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"wall_seconds": wall, "peak_rss_bytes": meter.peak,
+            "peak_worker_rss_bytes": meter.peak_worker, "stdout_tail": out[-300:]}
+
+
+def sample_paragraphs(table: Path, n: int) -> list[str]:
+    paras: list[str] = []
+    with table.open(encoding="utf-8") as fh:
+        for line in fh:
+            paras.extend(p for p in json.loads(line)["text"].splitlines() if p.strip())
+            if len(paras) >= n:
+                break
+    return paras[:n]
+
+
+def chars_per_second(fn, texts: list[str]) -> float:
+    """Characters per second of ``fn`` applied to each text (one core)."""
+    t0 = time.perf_counter()
+    for t in texts:
+        fn(t)
+    return sum(map(len, texts)) / (time.perf_counter() - t0)
+
+
+def baselines(texts: list[str]) -> dict[str, float]:
+    """Naive pipeline, raw tokenisation and conversion speeds on the same paragraphs."""
+    import jieba
+    import opencc
+    from snownlp import SnowNLP
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    _ = SnowNLP("預熱").sentiments
+    naive = texts[:NAIVE_PARAGRAPHS]
+
+    def naive_one(t: str) -> None:
+        jieba.lcut(t)
+        _ = SnowNLP(t).sentiments
+
+    converter = opencc.OpenCC("t2s")
+    return {
+        "naive_chars_per_s": chars_per_second(naive_one, naive),
+        "naive_sample_chars": sum(map(len, naive)),
+        "tokenise_chars_per_s": chars_per_second(jieba.lcut, texts),
+        "convert_chars_per_s": chars_per_second(converter.convert, texts),
+        "sample_chars": sum(map(len, texts)),
+    }
+
+
+def build(work: Path, size: int, seed: int, env: dict[str, str]) -> tuple[Path, Path, float]:
+    """Write the import tables and import the corpus; returns (corpus, extra table, seconds)."""
+    table = work / "articles.jsonl"
+    extra = work / "more.jsonl"
+    bench_corpus.write_table(table, bench_corpus.articles(size, seed=seed))
+    bench_corpus.write_table(extra, bench_corpus.articles(INCREMENT, seed=seed + 1))
+    root = work / "corpus"
+    t0 = time.perf_counter()
+    subprocess.run([*framing_cmd(), "init", str(root)], check=True, env=env,
+                   capture_output=True)
+    subprocess.run([*framing_cmd(), "import", str(root), str(table)], check=True, env=env,
+                   capture_output=True)
+    return root, extra, time.perf_counter() - t0
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    names = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    other = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    if names != other:
+        return False
+    _m, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    return not mismatch and not errors
+
+
+def bench_size(size: int, args: argparse.Namespace) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"framing-bench-{size}-", dir=args.workdir))
+    env = dict(os.environ, FRAMING_CACHE_DIR=str(work / "cache"), PYTHONHASHSEED="0")
+    print(f"[{size}] building corpus in {work}", file=sys.stderr)
+    root, extra, import_s = build(work, size, args.seed, env)
+    texts = sample_paragraphs(work / "articles.jsonl", SAMPLE_PARAGRAPHS)
+    print(f"[{size}] baselines on {len(texts)} paragraphs", file=sys.stderr)
+    base = baselines(texts)
+    common = ["--no-figures", "--n-boot", str(args.n_boot)]
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    print(f"[{size}] framing analyze (cache off)", file=sys.stderr)
+    timings = work / "timings.json"
+    full = run_cli(["analyze", str(root), "-o", str(work / "out_full"), *common, *jobs,
+                    "--no-cache", "--timings", str(timings)], env)
+    stats = json.loads(timings.read_text(encoding="utf-8"))
+    print(f"[{size}] framing analyze (filling the cache)", file=sys.stderr)
+    run_cli(["analyze", str(root), "-o", str(work / "out_cached"), *common, *jobs], env)
+    subprocess.run([*framing_cmd(), "import", str(root), str(extra)], check=True, env=env,
+                   capture_output=True)
+    print(f"[{size}] incremental run (+{INCREMENT} articles)", file=sys.stderr)
+    inc_timings = work / "timings_inc.json"
+    inc = run_cli(["analyze", str(root), "-o", str(work / "out_inc"), *common, *jobs,
+                   "--timings", str(inc_timings)], env)
+    inc_stats = json.loads(inc_timings.read_text(encoding="utf-8"))
+    identical = None
+    if size <= args.verify_max:
+        print(f"[{size}] full recomputation for the byte comparison", file=sys.stderr)
+        run_cli(["analyze", str(root), "-o", str(work / "out_inc_full"), *common, *jobs,
+                 "--no-cache"], env)
+        identical = same_tree(work / "out_inc", work / "out_inc_full")
+    chars = stats["chars"]
+    per_stage = {}
+    for stage, secs in sorted(stats["stage_seconds"].items()):
+        per_stage[stage] = {"seconds": secs,
+                            "chars_per_s": chars / secs if secs > 0 else None}
+    per_stage["convert (isolated)"] = {"seconds": None,
+                                       "chars_per_s": base["convert_chars_per_s"]}
+    result = {
+        "size": size,
+        "chars": chars,
+        "paragraphs": None,
+        "import_seconds": import_s,
+        "baselines": base,
+        "full_run": {**full, "stats": stats},
+        "stages": per_stage,
+        "whole_run_chars_per_s": chars / full["wall_seconds"],
+        "ratio_vs_naive": chars / full["wall_seconds"] / base["naive_chars_per_s"],
+        "per_article_vs_tokenise": None,
+        "incremental": {**inc, "computed": inc_stats["computed"], "cached": inc_stats["cached"],
+                        "identical_to_full_recompute": identical},
+    }
+    pa = sum(stats["stage_seconds"].get(s, 0.0) for s in ("segment", "frames"))
+    # Everything per article except SnowNLP/lexicon sentiment, per core, against raw jieba.
+    if pa > 0:
+        result["per_article_vs_tokenise"] = (chars / pa) / base["tokenise_chars_per_s"]
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def machine() -> str:
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    return (f"{psutil.cpu_count(logical=True)} cores ({cpu}), "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def markdown(results: list[dict], snow: dict | None) -> str:
+    gib = 2**30
+    lines = [
+        f"Machine: {machine()}.",
+        "",
+        "| articles | chars | naive chars/s | jieba chars/s | analyze chars/s (wall) | "
+        "× naive (target ≥ 20) | segment+frames vs jieba (target ≥ 0.5) | peak memory, PSS "
+        "(target < 2 GiB at 100k) | max worker PSS | incremental +100: computed, wall, "
+        "identical |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        b, inc = r["baselines"], r["incremental"]
+        pa = r["per_article_vs_tokenise"]
+        lines.append(
+            f"| {r['size']:,} | {r['chars']:,} | {b['naive_chars_per_s']:,.0f} | "
+            f"{b['tokenise_chars_per_s']:,.0f} | {r['whole_run_chars_per_s']:,.0f} | "
+            f"{r['ratio_vs_naive']:.1f} | {'' if pa is None else f'{pa:.2f}'} | "
+            f"{r['full_run']['peak_rss_bytes'] / gib:.2f} GiB | "
+            f"{r['full_run']['peak_worker_rss_bytes'] / gib:.2f} GiB | "
+            f"{inc['computed']}, {inc['wall_seconds']:.0f} s (full run "
+            f"{r['full_run']['wall_seconds']:.0f} s), {inc['identical_to_full_recompute']} |"
+        )
+    lines += ["", "Seconds per stage of the full run (per-article stages: worker seconds "
+              "summed over processes) and characters per second:", "",
+              "| articles | " + " | ".join(STAGE_ORDER) + " |",
+              "|---:|" + "---:|" * len(STAGE_ORDER)]
+    for r in results:
+        cells = []
+        for s in STAGE_ORDER:
+            st = r["stages"].get(s)
+            if st is None:
+                cells.append("")
+            elif st["seconds"] is None:
+                cells.append(f"{st['chars_per_s']:,.0f}/s")
+            else:
+                rate = st["chars_per_s"]
+                cells.append(f"{st['seconds']:.1f} s ({rate:,.0f}/s)" if rate else
+                             f"{st['seconds']:.1f} s")
+        lines.append(f"| {r['size']:,} | " + " | ".join(cells) + " |")
+    if snow:
+        lines += ["", "Exact SnowNLP (bench/bench_snowfast.py):", "",
+                  "```", snow.get("table", json.dumps(snow, indent=1)).rstrip(), "```"]
+    return "\n".join(lines) + "\n"
+
+
+STAGE_ORDER = ("decode", "convert (isolated)", "segment", "frames", "sentiment",
+               "terms_topics", "aggregate", "write")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=20250704)
+    parser.add_argument("--jobs", type=int, default=None, help="framing analyze --jobs")
+    parser.add_argument("--n-boot", type=int, default=200)
+    parser.add_argument("--verify-max", type=int, default=10000,
+                        help="largest size whose incremental output is compared byte for byte")
+    parser.add_argument("--workdir", default=None, help="where corpora are built (tmp)")
+    parser.add_argument("--keep", action="store_true", help="keep the built corpora")
+    parser.add_argument("--no-snowfast", action="store_true")
+    parser.add_argument("--markdown", default=None, help="also write the table here")
+    args = parser.parse_args(argv)
+    out_dir = HERE / "results"
+    out_dir.mkdir(exist_ok=True)
+    results = []
+    for size in args.sizes:
+        r = bench_size(size, args)
+        (out_dir / f"{size}.json").write_text(json.dumps(r, indent=1, ensure_ascii=False),
+                                             encoding="utf-8")
+        results.append(r)
+    snow = None
+    snow_script = HERE / "bench_snowfast.py"
+    if not args.no_snowfast and snow_script.exists():
+        snow_json = out_dir / "snowfast.json"
+        subprocess.run([sys.executable, str(snow_script), "--json", str(snow_json)],
+                       check=True)
+        snow = json.loads(snow_json.read_text(encoding="utf-8"))
+    text = markdown(results, snow)
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

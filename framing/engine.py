@@ -1,0 +1,414 @@
+"""The per-article engine: one pure function per article, run serially, on local processes or
+on a Dask cluster, cached by content.
+
+Everything ``framing analyze`` computes from a single article (paragraphs, tokens, entities,
+frame hits and scores, both sentiment scores, sentences) is done by :func:`run_article`, a
+function of plain data (:class:`ArticleTask`, :class:`StageSettings`) that returns plain JSON
+values. That makes three things possible:
+
+- **Parallel work.** Batches of articles go to worker processes
+  (:class:`concurrent.futures.ProcessPoolExecutor`, ``--jobs``) or to a Dask distributed
+  cluster (``--scheduler ADDRESS``). Results are taken back in ``doc_id`` order whatever
+  finished first, so the tables are the same for any engine and any number of workers.
+- **Incremental runs.** Each result is stored in :class:`framing.cache.ResultCache` under a
+  key that hashes the article and everything the result depends on (:func:`fingerprint`), so
+  a rerun recomputes only new or changed articles.
+- **Bounded memory per article.** Workers hold one batch at a time; the results come back as
+  column lists (:func:`columnar`), which are compact and fast to turn into DataFrames.
+
+Engine settings (:class:`RunOptions`) never change the numbers and are not recorded in the
+run manifest; :class:`StageSettings` do and are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from framing.errors import ConfigError
+
+#: Version of the per-article result format; part of every cache key.
+RESULT_FORMAT = 1
+
+#: Per-article stages timed inside :func:`run_article`.
+ARTICLE_STAGES = ("segment", "frames", "sentiment")
+
+#: Base tables whose empty form still needs its columns (the rest are built from rows).
+EMPTY_COLUMNS = {
+    "paragraphs": ["doc_id", "para_id"],
+    "tokens": ["doc_id", "para_id", "token_id"],
+    "entities": ["doc_id", "para_id", "entity", "surface", "offset", "end"],
+}
+
+
+@dataclass(frozen=True)
+class ArticleTask:
+    """One article as the engine needs it: id, manifest title and decoded text."""
+
+    doc_id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What the per-article results depend on besides the article (sent to every worker).
+
+    Attributes
+    ----------
+    codebook : Codebook
+        The frame codebook (the object itself, so workers need no shared file system).
+    """
+
+    codebook: object
+
+
+@dataclass
+class RunOptions:
+    """How to run the per-article work. None of it changes a number.
+
+    Attributes
+    ----------
+    jobs : int, optional
+        Local worker processes; None means every core this process may use. 1 runs in this
+        process. Ignored when ``scheduler`` is set.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (``tcp://host:8786``); needs ``framing[dask]``.
+    cache : bool
+        Reuse and store per-article results (:mod:`framing.cache`).
+    cache_dir : path, optional
+        Cache folder (default: framing's private cache folder).
+    batch_size : int
+        Articles per task sent to a worker.
+    progress : bool
+        Show a progress bar (articles per second, time left) on standard error.
+    """
+
+    jobs: int | None = None
+    scheduler: str | None = None
+    cache: bool = True
+    cache_dir: str | Path | None = None
+    batch_size: int = 16
+    progress: bool = False
+
+
+@dataclass
+class EngineRun:
+    """What :func:`analyse_articles` produced.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        ``paragraphs`` (base columns plus the frame and sentiment columns), ``tokens``,
+        ``entities``, ``frame_hits``, ``frame_term_splits``, ``frame_scores``,
+        ``sentiment_hits`` and ``sentences``, rows in ``doc_id`` order.
+    summaries : dict
+        ``doc_id`` → :func:`framing.pipeline.article_summary`.
+    stats : dict
+        Engine statistics for benchmarks (not written with the outputs): articles computed and
+        taken from the cache, engine used, and per-stage worker seconds and characters.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    summaries: dict[str, dict[str, object]]
+    stats: dict = field(default_factory=dict)
+
+
+class StageClock:
+    """Adds the wall seconds since the previous lap to ``stats["stage_seconds"][name]``."""
+
+    def __init__(self, stats: dict) -> None:
+        self.seconds = stats.setdefault("stage_seconds", {})
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Charge the time since the last lap (or since creation) to stage ``name``."""
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._t
+        self._t = now
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def columnar(rows: list[dict]) -> dict[str, list]:
+    """Row dicts → column name → values (all rows must have the same keys, in order)."""
+    if not rows:
+        return {}
+    columns = list(rows[0])
+    for r in rows:
+        if list(r) != columns:
+            raise ValueError(f"rows with different columns: {columns} vs {list(r)}")
+    return {c: [r[c] for r in rows] for c in columns}
+
+
+def _merge_paragraph_rows(base: list[dict], *extras: list[dict]) -> list[dict]:
+    """Add the per-paragraph columns of each stage to the base paragraph rows."""
+    out = [dict(r) for r in base]
+    for extra in extras:
+        by_key = {(r["doc_id"], r["para_id"]): r for r in extra}
+        for row in out:
+            add = by_key.get((row["doc_id"], row["para_id"]), {})
+            row.update({k: v for k, v in add.items() if k not in ("doc_id", "para_id")})
+    return out
+
+
+def run_article(task: ArticleTask, settings: StageSettings) -> dict:
+    """Every per-article stage on one article.
+
+    Returns
+    -------
+    dict
+        Plain JSON values: ``doc_id``; ``tables``: table name → column lists
+        (:func:`columnar`); ``summary``: :func:`framing.pipeline.article_summary`;
+        ``seconds``: stage → time spent (``segment``, ``frames``, ``sentiment``).
+    """
+    from framing import frames, sentiment
+    from framing.pipeline import article_summary, base_tables
+    from framing.tokens import default_tokenizer
+    from framing.units import make_units
+
+    t0 = time.perf_counter()
+    units = make_units(task.doc_id, task.text, default_tokenizer(), title=task.title or None)
+    base = base_tables(units)
+    t1 = time.perf_counter()
+    frame_rows = frames.score_article(units, settings.codebook)
+    t2 = time.perf_counter()
+    sentiment_rows = sentiment.score_article(units)
+    t3 = time.perf_counter()
+    tables = {
+        "paragraphs": _merge_paragraph_rows(base["paragraphs"], frame_rows.pop("paragraphs"),
+                                            sentiment_rows.pop("paragraphs")),
+        "tokens": base["tokens"],
+        "entities": base["entities"],
+        **frame_rows,
+        **sentiment_rows,
+    }
+    return {
+        "doc_id": task.doc_id,
+        "tables": {name: columnar(rows) for name, rows in sorted(tables.items())},
+        "summary": article_summary(units),
+        "seconds": {"segment": t1 - t0, "frames": t2 - t1, "sentiment": t3 - t2},
+    }
+
+
+def run_batch(tasks: Sequence[ArticleTask], settings: StageSettings | None = None) -> list[dict]:
+    """:func:`run_article` on each task, in order (the unit of work sent to a worker)."""
+    settings = settings or _WORKER_SETTINGS["settings"]
+    return [run_article(t, settings) for t in tasks]
+
+
+# Settings installed in each local worker process by the pool initializer, so they are sent
+# once per worker instead of once per batch.
+_WORKER_SETTINGS: dict[str, StageSettings] = {}
+
+
+def _init_worker(settings: StageSettings) -> None:
+    _WORKER_SETTINGS["settings"] = settings
+
+
+def warm_up(settings: StageSettings) -> None:
+    """Load the tokenizer, lexicon and SnowNLP model in this process.
+
+    Called before forking local workers, so they inherit the loaded models instead of each
+    loading them again.
+    """
+    from framing import snowfast
+    from framing.sentiment_lexicon import default_lexicon
+    from framing.tokens import default_tokenizer
+
+    default_tokenizer().tokenize("預熱")
+    default_lexicon()
+    snowfast.default_model()
+    _init_worker(settings)
+
+
+def fingerprint(settings: StageSettings) -> str:
+    """Hash of everything besides the article that the per-article results depend on."""
+    from framing.pipeline import package_versions
+    from framing.sentiment import lexicon_metadata
+    from framing.tokens import default_tokenizer
+
+    payload = {
+        "format": RESULT_FORMAT,
+        "versions": package_versions(),
+        "codebook": settings.codebook.sha256,  # type: ignore[attr-defined]
+        "dictionaries": default_tokenizer().dictionary_hashes,
+        "lexicon": lexicon_metadata(),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def task_key(task: ArticleTask, settings_hash: str) -> str:
+    """Cache key of one article under one settings fingerprint."""
+    h = hashlib.sha256()
+    for part in (settings_hash, task.doc_id, task.title, task.text):
+        data = part.encode("utf-8")
+        h.update(len(data).to_bytes(8, "big"))  # length-prefixed: no two inputs collide
+        h.update(data)
+    return h.hexdigest()
+
+
+def _ordered(submit: Callable[[list[ArticleTask]], object], batches: list[list[ArticleTask]],
+             window: int) -> Iterator[list[dict]]:
+    """Submit batches with at most ``window`` in flight; yield results in submission order."""
+    pending: deque = deque()
+    todo = iter(batches)
+    for batch in todo:
+        pending.append(submit(batch))
+        if len(pending) >= window:
+            break
+    while pending:
+        yield pending.popleft().result()
+        nxt = next(todo, None)
+        if nxt is not None:
+            pending.append(submit(nxt))
+
+
+def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOptions,
+             on_done: Callable[[int], None]) -> tuple[list[dict], str, int]:
+    """Run the tasks on the chosen engine; returns results (in task order), engine, workers."""
+    size = max(1, options.batch_size)
+    batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    results: list[dict] = []
+    if options.scheduler:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise ConfigError(
+                "--scheduler needs Dask distributed: pip install 'framing[dask]'"
+            ) from exc
+        with Client(options.scheduler, set_as_default=False) as client:
+            n = max(1, len(client.scheduler_info().get("workers", {})))
+            remote = client.scatter(settings, broadcast=True)
+
+            def submit_dask(batch: list[ArticleTask]) -> object:
+                return client.submit(run_batch, batch, remote, pure=False)
+
+            for part in _ordered(submit_dask, batches, window=4 * n):
+                results.extend(part)
+                on_done(len(part))
+        return results, "dask", n
+    jobs = options.jobs if options.jobs is not None else available_cores()
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, not {jobs}")
+    jobs = min(jobs, len(batches)) or 1
+    if jobs == 1:
+        for batch in batches:
+            part = run_batch(batch, settings)
+            results.extend(part)
+            on_done(len(part))
+        return results, "serial", 1
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        # Workers forked after warm_up share the loaded models instead of loading them again.
+        warm_up(settings)
+        context = multiprocessing.get_context("fork")
+    else:  # pragma: no cover - not Linux
+        context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(settings,)) as pool:
+        for part in _ordered(lambda b: pool.submit(run_batch, b), batches, window=4 * jobs):
+            results.extend(part)
+            on_done(len(part))
+    return results, "processes", jobs
+
+
+def analyse_articles(articles: Iterable[object], settings: StageSettings,
+                     options: RunOptions | None = None) -> EngineRun:
+    """Run the per-article stages on every article, from the cache where possible.
+
+    Parameters
+    ----------
+    articles : iterable of framing.corpus.Article
+        The ingested articles (any order; results are in ``doc_id`` order).
+    settings : StageSettings
+    options : RunOptions, optional
+
+    Returns
+    -------
+    EngineRun
+    """
+    from tqdm import tqdm
+
+    from framing.cache import ResultCache
+
+    options = options or RunOptions()
+    tasks = sorted(
+        (ArticleTask(a.doc_id, a.title or "", a.text) for a in articles),  # type: ignore[attr-defined]
+        key=lambda t: t.doc_id,
+    )
+    settings_hash = fingerprint(settings)
+    keys = [task_key(t, settings_hash) for t in tasks]
+    store = ResultCache(options.cache_dir) if options.cache else None
+    try:
+        found = store.get_many(keys) if store is not None else {}
+        todo = [t for t, k in zip(tasks, keys, strict=True) if k not in found]
+        bar = tqdm(total=len(tasks), desc="analysing", unit="article",
+                   disable=not options.progress, leave=False, smoothing=0.1)
+        bar.update(len(tasks) - len(todo))
+        computed, engine, workers = _compute(todo, settings, options, bar.update) if todo \
+            else ([], "none", 0)
+        bar.close()
+        new = {task_key(t, settings_hash): r for t, r in zip(todo, computed, strict=True)}
+        if store is not None and new:
+            store.put_many(new)
+    finally:
+        if store is not None:
+            store.close()
+    found.update(new)
+    ordered = [found[k] for k in keys]
+    seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
+    for r in computed:
+        for stage, s in r["seconds"].items():
+            seconds[stage] += s
+    stats = {
+        "articles": len(tasks),
+        "computed": len(todo),
+        "cached": len(tasks) - len(todo),
+        "engine": engine,
+        "workers": workers,
+        "chars_computed": sum(len(t.text) for t in todo),
+        "stage_seconds": seconds,
+    }
+    return EngineRun(assemble(ordered), {r["doc_id"]: r["summary"] for r in ordered}, stats)
+
+
+def assemble(results: Sequence[dict]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-article column lists into one DataFrame per table."""
+    names = sorted({name for r in results for name in r["tables"]})
+    out: dict[str, pd.DataFrame] = {}
+    for name in names:
+        columns: dict[str, list] = {}
+        for r in results:
+            part = r["tables"].get(name)
+            if not part:
+                continue
+            if not columns:
+                columns = {c: [] for c in part}
+            elif list(part) != list(columns):
+                raise ValueError(f"{name}: articles returned different columns")
+            for c, values in part.items():
+                columns[c].extend(values)
+        out[name] = pd.DataFrame(columns) if columns else pd.DataFrame(
+            columns=EMPTY_COLUMNS.get(name))
+    for name, cols in EMPTY_COLUMNS.items():
+        out.setdefault(name, pd.DataFrame(columns=cols))
+    return out

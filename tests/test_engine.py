@@ -1,0 +1,219 @@
+"""The per-article engine: same bytes for every engine, worker count and cache state.
+
+One small synthetic corpus (both scripts, two outlets) is analysed without the cache, serially;
+that folder is the reference every other run must equal byte for byte: two local worker
+processes, a Dask ``LocalCluster``, a warm cache, and an incremental run after new articles
+were added (which must recompute those articles only).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from framing import corpus as corpus_lib
+from framing import synthetic
+from framing.analyze import Config, analyze
+from framing.cache import CACHE_FILE, ResultCache
+from framing.engine import RunOptions, columnar, task_key
+
+#: Bootstrap size for these runs: the engine does not touch the bootstrap; keep runs short.
+CONFIG = Config(n_boot=100, figures=False)
+
+
+def _make_corpus(root: Path, records: list[dict]) -> Path:
+    corpus_lib.init_corpus(root)
+    corpus_lib.import_table(root, synthetic.write_import_table(records, root.parent / "in.jsonl"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    # Twelve articles: three outlets (Simplified and Traditional) over four months.
+    recs = synthetic.synthetic_articles(seed=11, articles_per_cell=1, paragraphs_per_article=5)
+    assert len(recs) == 12 and set(synthetic.DEFAULT_OUTLETS.values()) == {"simplified",
+                                                                           "traditional"}
+    return recs
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, records):
+    """The corpus without its last three articles, and the corpus with them, analysed serially
+    without the cache."""
+    root = tmp_path_factory.mktemp("engine")
+    small = _make_corpus(root / "small" / "corpus", records[:-3])
+    full = _make_corpus(root / "full" / "corpus", records)
+    out = {}
+    for name, corpus in (("small", small), ("full", full)):
+        out[name] = analyze(corpus, root / name / "ref", CONFIG,
+                            options=RunOptions(jobs=1, cache=False)).out_dir
+    return {"root": root, "small": small, "full": full, **{f"{k}_ref": v for k, v in out.items()}}
+
+
+def _same_tree(a: Path, b: Path) -> None:
+    names_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    names_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    assert names_a == names_b
+    _match, mismatch, errors = filecmp.cmpfiles(a, b, names_a, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_reference_has_every_per_article_table(reference):
+    ref = reference["full_ref"]
+    for name in ("paragraphs", "tokens", "entities", "frame_hits", "frame_scores",
+                 "sentiment_hits", "sentences", "articles"):
+        assert (ref / f"{name}.csv").stat().st_size > 0
+
+
+def test_two_local_workers_give_the_same_bytes(reference, tmp_path):
+    result = analyze(reference["full"], tmp_path / "out", CONFIG,
+                     options=RunOptions(jobs=2, cache=False, batch_size=2))
+    assert result.stats["engine"] == "processes" and result.stats["workers"] == 2
+    _same_tree(reference["full_ref"], result.out_dir)
+
+
+def test_dask_local_cluster_gives_the_same_bytes(reference, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        result = analyze(reference["full"], tmp_path / "out", CONFIG,
+                         options=RunOptions(scheduler=cluster.scheduler_address, cache=False,
+                                            batch_size=3))
+    assert result.stats["engine"] == "dask" and result.stats["workers"] == 2
+    _same_tree(reference["full_ref"], result.out_dir)
+
+
+def test_incremental_run_recomputes_only_new_articles(reference, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = analyze(reference["small"], tmp_path / "small", CONFIG,
+                    options=RunOptions(jobs=1, cache_dir=cache_dir))
+    n_small = first.stats["articles"]
+    assert first.stats["computed"] == n_small and first.stats["cached"] == 0
+    _same_tree(reference["small_ref"], first.out_dir)
+
+    # The same articles in a corpus that gained three: only those three are analysed.
+    second = analyze(reference["full"], tmp_path / "full", CONFIG,
+                     options=RunOptions(jobs=1, cache_dir=cache_dir))
+    assert second.stats["computed"] == 3
+    assert second.stats["cached"] == n_small
+    _same_tree(reference["full_ref"], second.out_dir)
+
+    # A warm rerun computes nothing and still writes the same bytes.
+    third = analyze(reference["full"], tmp_path / "again", CONFIG,
+                    options=RunOptions(jobs=2, cache_dir=cache_dir))
+    assert third.stats["computed"] == 0 and third.stats["engine"] == "none"
+    _same_tree(reference["full_ref"], third.out_dir)
+
+
+def test_edited_article_is_recomputed(reference, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(reference["small"], corpus)
+    cache_dir = tmp_path / "cache"
+    first = analyze(corpus, tmp_path / "a", CONFIG,
+                    options=RunOptions(jobs=1, cache_dir=cache_dir))
+    target = sorted((corpus / "articles").rglob("*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n公司表示將持續投資。\n",
+                      encoding="utf-8")
+    # The ledger notes the edit (text_changed) and the edited text is analysed afresh.
+    second = analyze(corpus, tmp_path / "b", CONFIG,
+                     options=RunOptions(jobs=1, cache_dir=cache_dir))
+    assert second.stats["computed"] == 1
+    assert second.stats["cached"] == first.stats["articles"] - 1
+    assert "text_changed" in set(second.tables["ledger"]["code"])
+
+
+def test_corrupt_cache_entry_is_recomputed(reference, tmp_path):
+    cache_dir = tmp_path / "cache"
+    analyze(reference["small"], tmp_path / "a", CONFIG,
+            options=RunOptions(jobs=1, cache_dir=cache_dir))
+    with sqlite3.connect(cache_dir / CACHE_FILE) as db:
+        key = db.execute("SELECT key FROM results ORDER BY key LIMIT 1").fetchone()[0]
+        db.execute("UPDATE results SET payload = ? WHERE key = ?", (b"not zlib", key))
+        key2 = db.execute("SELECT key FROM results ORDER BY key LIMIT 1 OFFSET 1").fetchone()[0]
+        # A well-formed entry whose content does not match its recorded hash.
+        db.execute("UPDATE results SET sha256 = ? WHERE key = ?", ("0" * 64, key2))
+    again = analyze(reference["small"], tmp_path / "b", CONFIG,
+                    options=RunOptions(jobs=1, cache_dir=cache_dir))
+    assert again.stats["computed"] == 2
+    _same_tree(reference["small_ref"], again.out_dir)
+
+
+def test_codebook_change_misses_the_cache(reference, tmp_path):
+    from framing.codebook import default_codebook_path
+
+    cache_dir = tmp_path / "cache"
+    analyze(reference["small"], tmp_path / "a", CONFIG,
+            options=RunOptions(jobs=1, cache_dir=cache_dir))
+    edited = tmp_path / "codebook.yaml"
+    text = default_codebook_path().read_text(encoding="utf-8")
+    # A codebook differing only in its version has another hash: nothing is reused.
+    lines = [("version: 0.0.0-test" if ln.startswith("version:") else ln)
+             for ln in text.splitlines()]
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = analyze(reference["small"], tmp_path / "b",
+                  Config(n_boot=100, figures=False, codebook=str(edited)),
+                  options=RunOptions(jobs=1, cache_dir=cache_dir))
+    assert run.stats["cached"] == 0 and run.stats["computed"] == run.stats["articles"]
+
+
+def test_task_key_separates_fields():
+    from framing.engine import ArticleTask
+
+    a = task_key(ArticleTask("d1", "ab", "c"), "h")
+    b = task_key(ArticleTask("d1", "a", "bc"), "h")
+    assert a != b
+    assert a == task_key(ArticleTask("d1", "ab", "c"), "h")
+    assert a != task_key(ArticleTask("d1", "ab", "c"), "h2")
+
+
+def test_cache_round_trips_floats_exactly(tmp_path):
+    values = {"x": [0.1 + 0.2, 1e-300, float("nan"), -0.0, 123456789.123456789], "s": "挖角"}
+    with ResultCache(tmp_path) as store:
+        store.put_many({"k": values})
+        got = store.get_many(["k", "missing"])
+    assert list(got) == ["k"]
+    x = got["k"]["x"]
+    assert x[0] == 0.1 + 0.2 and x[1] == 1e-300 and x[2] != x[2] and str(x[3]) == "-0.0"
+    assert got["k"]["s"] == "挖角"
+
+
+def test_columnar_refuses_ragged_rows():
+    assert columnar([{"a": 1, "b": 2}, {"a": 3, "b": 4}]) == {"a": [1, 3], "b": [2, 4]}
+    assert columnar([]) == {}
+    with pytest.raises(ValueError, match="different columns"):
+        columnar([{"a": 1}, {"b": 2}])
+
+
+def test_jobs_must_be_positive(reference, tmp_path):
+    from framing.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--jobs"):
+        analyze(reference["small"], tmp_path / "x", CONFIG,
+                options=RunOptions(jobs=0, cache=False))
+
+
+def test_cli_jobs_and_timings(reference, tmp_path):
+    timings = tmp_path / "timings.json"
+    out = tmp_path / "out"
+    from conftest import framing_command
+
+    proc = subprocess.run(
+        [*framing_command(), "analyze", str(reference["full"]), "-o", str(out), "--no-figures",
+         "--n-boot", "100", "--jobs", "2", "--no-cache", "--timings", str(timings)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "articles analysed" in proc.stdout
+    stats = json.loads(timings.read_text(encoding="utf-8"))
+    assert stats["computed"] == stats["articles"] and stats["cached"] == 0
+    assert set(stats["stage_seconds"]) >= {"decode", "segment", "frames", "sentiment",
+                                           "terms_topics", "write"}
+    assert stats["chars"] > 0
+    # The CLI's folder is the library's folder, byte for byte.
+    _same_tree(reference["full_ref"], out)
