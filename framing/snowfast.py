@@ -93,6 +93,11 @@ _NEG = float("-inf")
 _RUN_CACHE_SIZE = 200_000
 #: Distinct character pairs (and triples) whose transition tables are kept.
 _PAIR_CACHE_SIZE = 200_000
+#: Per previous tag a, the state indices a*4+b of the four next tags b.
+_ROWS = tuple(tuple(range(a * 4, a * 4 + 4)) for a in range(4))
+#: A rounding tie between two predecessors x < x' is impossible when x' - x exceeds
+#: (|x| + |x'| + |lp|) times this: twice what rounding both sums (2**-53 each) can close.
+_TIE_MARGIN = 2.0**-50
 #: Bits of a code point in a packed character pair (all of Unicode fits in 21).
 _CP_BITS = 21
 #: Version of the compact arrays' layout; a cache file of another version is rebuilt.
@@ -158,15 +163,8 @@ def _load_model(path: Path) -> dict:
     return _unmarshal(path.read_bytes())
 
 
-def _div(num: float, den: float) -> float:
-    # SnowNLP's CharacterBasedGenerativeModel.div: 0 for a zero denominator.
-    if den == 0:
-        return 0
-    return float(num) / den
-
-
-def _log(value: float) -> float:
-    return math.log(value) if value != 0 else _NEG
+def _largest_abs(values: Iterable[float]) -> float:
+    return max([abs(v) for v in values if v != _NEG], default=0.0)
 
 
 def _join_tags(run: str, tags: Iterable[int]) -> list[str]:
@@ -468,102 +466,111 @@ class _Segmenter:
             counts[tags[r]] = values[r]
         return counts
 
-    @staticmethod
-    def _columns(logs: tuple[float, ...], extra: Iterable[int] = ()) -> tuple:
-        """Per previous tag a, the (tag b, index a*4+b, log) with a finite log or in extra."""
-        keep = set(extra)
-        return tuple(
-            tuple((b, a * 4 + b, logs[a * 4 + b]) for b in range(4)
-                  if logs[a * 4 + b] != _NEG or a * 4 + b in keep)
-            for a in range(4)
-        )
+    def _new_lone(self, c2: str) -> tuple:
+        """Tables of any pair (c1, c2) without n-grams: the unigram terms, in all 4 rows."""
+        terms = self._unigram(c2)[1]
+        logs = [math.log(v) if v != 0 else _NEG for v in terms]
+        hit = (list(terms) * 4, logs * 4, None, 0, 0, _largest_abs(logs))
+        self._lone_cache[c2] = hit
+        return hit
 
     def _pair(self, c1: str, c2: str) -> tuple:
         """Transition tables of the character pair (c1, c2), c2 a character the model saw.
 
-        ``(sums, logs, columns, bigram counts, trigram range)``: the uni + bi terms and
-        their logs for (tag of c1, tag of c2) at index t1*4+t2; the columns of
-        :meth:`_columns`; the pair's bigram counts (None if none); and the slice of the
-        trigram arrays that ends in this pair.
+        ``(sums, logs, bigram counts, trigram start, trigram end, largest |log|)``: the
+        uni + bi terms and their logs (``-inf`` for 0) for (tag of c1, tag of c2) at index
+        t1*4+t2; the pair's bigram counts (None if none); the slice of the trigram arrays
+        that ends in this pair; and an upper bound of the finite ``|log|`` (for the tie
+        test of :meth:`tag_pruned`).
         """
-        key = c1 + c2
-        hit = self._pair_cache.get(key)
-        if hit is not None:
-            return hit
-        j = self._pair_id(c1, c2)
-        if j is None:
-            # Nothing seen after c1: the same tables as for any other such c1 (shared).
-            hit = self._lone_cache.get(c2)
-            if hit is None:
-                terms = self._unigram(c2)[1]
-                logs = tuple([_log(v) for v in terms] * 4)
-                hit = (list(terms) * 4, logs, self._columns(logs), None, 0, 0)
-                self._lone_cache[c2] = hit
-        else:
-            uni_terms = self._unigram(c2)[1]
-            dens = self._unigram(c1)[2]
-            # An unseen bigram adds 0.0, which leaves the unigram term's float unchanged.
-            sums = list(uni_terms) * 4
-            counts = self._bigrams(j)
-            l2 = self.l2
-            for index, count in enumerate(counts):
-                if not count:
-                    continue
-                if c1 == _BOS:  # one begin-of-sentence "tag", repeated in every slot
-                    for t1 in range(4):
-                        sums[t1 * 4 + index] = uni_terms[index] + _div(l2 * count, dens[0])
-                else:
-                    sums[index] = uni_terms[index % 4] + _div(l2 * count, dens[index // 4])
-            log = math.log
-            logs = tuple([log(v) if v != 0 else _NEG for v in sums])
-            hit = (sums, logs, self._columns(logs), counts,
-                   self._tri_start[j], self._tri_start[j + 1])
+        hit = self._pair_cache.get(c1 + c2)
+        return hit if hit is not None else self._new_pair(c1, c2)
+
+    def _new_pair(self, c1: str, c2: str) -> tuple:
+        hit = self._lone_cache.get(c2) or self._new_lone(c2)
+        span = self._pair_range.get(c1)
+        if span is not None:
+            lo, hi = span
+            code, second = ord(c2), self._pair_second
+            j = bisect_left(second, code, lo, hi)
+            if j < hi and second[j] == code:
+                hit = self._bigram_tables(c1, j, hit)
         if len(self._pair_cache) >= _PAIR_CACHE_SIZE:
             self._pair_cache.clear()
-        self._pair_cache[key] = hit
+        self._pair_cache[c1 + c2] = hit
         return hit
 
+    def _bigram_tables(self, c1: str, j: int, lone: tuple) -> tuple:
+        """Tables of pair ``j`` (first character ``c1``): the lone tables plus its bigrams.
+
+        An unseen bigram adds 0.0, which leaves the unigram term's float unchanged: only the
+        entries with a bigram count differ from the lone tables. The terms are SnowNLP's
+        ``uni + div(l2 * count, count(c1, t1))`` (``div`` is 0 for a zero denominator).
+        """
+        terms, (sums, logs) = lone[0], (list(lone[0]), list(lone[1]))
+        dens = self._uni_counts.get(c1, (0, 0, 0, 0))
+        counts = [0] * 16
+        largest = lone[5]
+        l2, tags, values, log, neg = self.l2, self._bi_tag, self._bi_count, math.log, _NEG
+        bos = c1 == _BOS
+        for r in range(self._bi_start[j], self._bi_start[j + 1]):
+            index, count = tags[r], values[r]
+            counts[index] = count
+            den = dens[0] if bos else dens[index >> 2]
+            v = terms[index & 3] + (l2 * count / den if den != 0 else 0)
+            lv = log(v) if v != 0 else neg
+            if lv != neg and abs(lv) > largest:
+                largest = abs(lv)
+            if bos:  # one begin-of-sentence "tag", repeated in every slot
+                for k in range(index, 16, 4):
+                    sums[k], logs[k] = v, lv
+            else:
+                sums[index], logs[index] = v, lv
+        return (sums, logs, counts, self._tri_start[j], self._tri_start[j + 1], largest)
+
     def _triple(self, c0: str, c1: str, c2: str, pair: tuple) -> tuple | None:
-        """None if no trigram of these characters was seen, else (overrides, columns, keys).
+        """None if no trigram of these characters was seen, else (overrides, keys, largest).
 
         ``overrides[t0*16+t1*4+t2]`` is log(uni + bi + tri) where the trigram term is not
-        zero (elsewhere the pair log applies); the columns are the pair's, widened by any
-        tag pair that only the trigram term makes possible; keys are the t1*4+t2 indices
-        that have an override.
+        zero (elsewhere the pair's log applies); keys are the t1*4+t2 indices that have an
+        override; largest is the largest ``|override|``. ``pair``: ``self._pair(c1, c2)``.
         """
-        sums, logs16, cols, _, lo, hi = pair
-        if lo == hi:
+        if pair[3] == pair[4]:
             return None
-        key = c0 + c1 + c2
-        try:
-            return self._tri_cache[key]
-        except KeyError:
-            pass
+        hit = self._tri_cache.get(c0 + c1 + c2, pair)
+        return hit if hit is not pair else self._new_triple(c0, c1, c2, pair)
+
+    def _new_triple(self, c0: str, c1: str, c2: str, pair: tuple) -> tuple | None:
+        sums, _, _, lo, hi, _ = pair
         tri_key = self._tri_key
         base = ord(c0) * 64  # _BOS is code point 0, as in the arrays
         lo = bisect_left(tri_key, base, lo, hi)
-        hi = bisect_left(tri_key, base + 64, lo, hi)
         hit = None
-        if lo < hi:
+        if lo < hi and tri_key[lo] < base + 64:
+            hi = bisect_left(tri_key, base + 64, lo, hi)
             prev = self._pair_cache.get(c0 + c1)
-            dens = prev[3] if prev is not None else self._bigrams(self._pair_id(c0, c1))
+            dens = prev[2] if prev is not None else self._bigrams(self._pair_id(c0, c1))
             over: dict[int, float] = {}
-            l3, counts = self.l3, self._tri_count
-            for r in range(lo, hi):
+            l3, counts, log, neg = self.l3, self._tri_count, math.log, _NEG
+            largest = 0.0
+            for r in range(lo, hi) if dens is not None else ():
                 index = tri_key[r] - base  # t0*16 + t1*4 + t2
-                # Denominator: bigram count of (c0, t0), (c1, t1); BOS tags are 0 in both.
-                tri = _div(l3 * counts[r], dens[index >> 2] if dens is not None else 0)
-                if tri != 0:  # a zero term leaves SnowNLP's sum, hence its log, unchanged
-                    over[index] = _log(sums[index & 15] + tri)
+                # SnowNLP's div(l3 * count, count((c0, t0), (c1, t1))), BOS tags 0 in both;
+                # a zero term leaves SnowNLP's sum, hence its log, unchanged.
+                den = dens[index >> 2]
+                tri = l3 * counts[r] / den if den != 0 else 0
+                if tri != 0:
+                    v = sums[index & 15] + tri
+                    lv = over[index] = log(v) if v != 0 else neg
+                    if lv != neg and abs(lv) > largest:
+                        largest = abs(lv)
             if c0 == _BOS:  # one begin-of-sentence "tag", repeated in every slot
                 over.update({z * 16 + k: v for k, v in list(over.items()) for z in (1, 2, 3)})
-            if any(logs16[k & 15] == _NEG for k in over):
-                cols = self._columns(logs16, (k & 15 for k in over))
             if over:
-                hit = (over, cols, frozenset(k & 15 for k in over))
+                hit = (over, tuple(sorted({k & 15 for k in over})), largest)
         if len(self._tri_cache) >= _PAIR_CACHE_SIZE:
             self._tri_cache.clear()
-        self._tri_cache[key] = hit
+        self._tri_cache[c0 + c1 + c2] = hit
         return hit
 
     def _tables(self, run: str, i: int) -> tuple:
@@ -594,9 +601,13 @@ class _Segmenter:
         # score[z*4+a]: best score of a path whose last two tags are (z, a); -inf = dead.
         score = self._first_scores(run)
         back: list[list[int]] = [[]]  # no back-pointers at position 0
-        found, pair_cache, pair_of, triple_of = (self._found, self._pair_cache, self._pair,
-                                                 self._triple)
-        neg = _NEG
+        found, pair_cache, pair_of = self._found, self._pair_cache, self._new_pair
+        tri_cache, triple_of = self._tri_cache, self._new_triple
+        neg, margin = _NEG, _TIE_MARGIN
+        # An upper bound of |score| over the finite scores, for the rounding-tie test below:
+        # grown by the largest |log| of each step (its own rounding, 2**-53 per step, is
+        # far inside the factor 2 that _TIE_MARGIN keeps in reserve).
+        bound = _largest_abs(score)
         c0, c1 = _BOS, run[0]
         for i in range(1, len(run)):
             char = run[i]
@@ -608,47 +619,94 @@ class _Segmenter:
                 c0, c1 = c1, char
                 continue
             pair = pair_cache.get(c1 + char) or pair_of(c1, char)
-            cols = pair[2]
-            tri = triple_of(c0, c1, char, pair) if pair[4] != pair[5] else None
-            over, keys = None, ()
-            if tri is not None:
-                over, cols, keys = tri
-            new = [neg] * 16
-            bp = [0] * 16
-            for a in range(4):
-                # First strict maximum over the predecessors (z, a) in SnowNLP's order, and
-                # rx, the best score before it (the only candidate for a rounding tie).
-                bx, bz, rx = score[a], 0, neg
-                x = score[4 + a]
-                if x > bx:
-                    rx, bx, bz = bx, x, 1
-                x = score[8 + a]
-                if x > bx:
-                    rx, bx, bz = bx, x, 2
-                x = score[12 + a]
-                if x > bx:
-                    rx, bx, bz = bx, x, 3
-                if bx == neg:
-                    continue
-                for _, k, lp in cols[a]:
-                    if k not in keys:
-                        p = bx + lp
-                        if rx + lp != p:
-                            new[k] = p
-                            bp[k] = bz
-                            continue
-                    # Trigram terms differ by predecessor (or an earlier one ties after
-                    # rounding): SnowNLP's scan, first strict maximum.
-                    best, bz2 = neg, -1
-                    for z in range(4):
-                        p = score[z * 4 + a] + (over.get(z * 16 + k, lp) if over else lp)
-                        if p > best:
-                            best, bz2 = p, z
-                    if bz2 >= 0:
-                        new[k] = best
-                        bp[k] = bz2
+            step = pair[5]
+            over, fix = None, []
+            if pair[3] != pair[4]:  # some trigram ends in (c1, char)
+                tri = tri_cache.get(c0 + c1 + char, pair)  # pair: not looked up yet
+                if tri is pair:
+                    tri = triple_of(c0, c1, char, pair)
+                if tri is not None:
+                    over, keys, largest = tri
+                    fix.extend(keys)
+                    step = max(step, largest)
+            # Per previous tag a: xa, the first strict maximum over the predecessors (z, a)
+            # in SnowNLP's order, and za its z. xa + lp is then the best sum for every next
+            # tag (IEEE addition is monotonic); an earlier predecessor can only tie with it
+            # after rounding if it is within `tie` of it (|sum| <= 2 bound + |lp|, rounding
+            # error <= 2**-53 |sum|): then that row is rescanned as SnowNLP scans it.
+            tie = (bound + bound + pair[5]) * margin
+            s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15 = score
+            x0, z0 = s0, 0
+            if s4 > x0:
+                if s4 - x0 <= tie:
+                    fix.extend(_ROWS[0])
+                x0, z0 = s4, 1
+            if s8 > x0:
+                if s8 - x0 <= tie:
+                    fix.extend(_ROWS[0])
+                x0, z0 = s8, 2
+            if s12 > x0:
+                if s12 - x0 <= tie:
+                    fix.extend(_ROWS[0])
+                x0, z0 = s12, 3
+            x1, z1 = s1, 0
+            if s5 > x1:
+                if s5 - x1 <= tie:
+                    fix.extend(_ROWS[1])
+                x1, z1 = s5, 1
+            if s9 > x1:
+                if s9 - x1 <= tie:
+                    fix.extend(_ROWS[1])
+                x1, z1 = s9, 2
+            if s13 > x1:
+                if s13 - x1 <= tie:
+                    fix.extend(_ROWS[1])
+                x1, z1 = s13, 3
+            x2, z2 = s2, 0
+            if s6 > x2:
+                if s6 - x2 <= tie:
+                    fix.extend(_ROWS[2])
+                x2, z2 = s6, 1
+            if s10 > x2:
+                if s10 - x2 <= tie:
+                    fix.extend(_ROWS[2])
+                x2, z2 = s10, 2
+            if s14 > x2:
+                if s14 - x2 <= tie:
+                    fix.extend(_ROWS[2])
+                x2, z2 = s14, 3
+            x3, z3 = s3, 0
+            if s7 > x3:
+                if s7 - x3 <= tie:
+                    fix.extend(_ROWS[3])
+                x3, z3 = s7, 1
+            if s11 > x3:
+                if s11 - x3 <= tie:
+                    fix.extend(_ROWS[3])
+                x3, z3 = s11, 2
+            if s15 > x3:
+                if s15 - x3 <= tie:
+                    fix.extend(_ROWS[3])
+                x3, z3 = s15, 3
+            l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 = pair[1]
+            new = [x0 + l0, x0 + l1, x0 + l2, x0 + l3, x1 + l4, x1 + l5, x1 + l6, x1 + l7,
+                   x2 + l8, x2 + l9, x2 + l10, x2 + l11, x3 + l12, x3 + l13, x3 + l14, x3 + l15]
+            bp = [z0, z0, z0, z0, z1, z1, z1, z1, z2, z2, z2, z2, z3, z3, z3, z3]
+            logs = pair[1]
+            for k in fix:
+                # Trigram terms differ by predecessor (or an earlier one may tie after
+                # rounding): SnowNLP's scan, first strict maximum.
+                a, lp = k >> 2, logs[k]
+                best, bz = neg, 0
+                for z in (0, 1, 2, 3):
+                    p = score[z * 4 + a] + (over.get(z * 16 + k, lp) if over else lp)
+                    if p > best:
+                        best, bz = p, z
+                new[k] = best
+                bp[k] = bz
             score = new
             back.append(bp)
+            bound += step
             c0, c1 = c1, char
         best, state = neg, -1
         for b in range(4):  # SnowNLP's state order: last tag, then the tag before it
