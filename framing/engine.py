@@ -22,6 +22,7 @@ run manifest; :class:`StageSettings` do and are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -237,14 +238,33 @@ def warm_up(settings: StageSettings) -> None:
     _init_worker(settings)
 
 
+@functools.lru_cache(maxsize=1)
+def code_hash() -> str:
+    """SHA-256 over framing's own source and data files (path and bytes of each, sorted).
+
+    Part of every cache key, so results cached by one version of the code are never reused
+    by another, even between two commits that share a version number.
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()
+                       and "__pycache__" not in p.parts and p.suffix != ".pyc"):
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def fingerprint(settings: StageSettings) -> str:
-    """Hash of everything besides the article that the per-article results depend on."""
+    """Hash of everything besides the article that the per-article results depend on:
+    result format, library versions, framing's code and data (:func:`code_hash`), codebook,
+    dictionaries and sentiment lexicon."""
     from framing.pipeline import package_versions
     from framing.sentiment import lexicon_metadata
     from framing.tokens import default_tokenizer
 
     payload = {
         "format": RESULT_FORMAT,
+        "code": code_hash(),
         "versions": package_versions(),
         "codebook": settings.codebook.sha256,  # type: ignore[attr-defined]
         "dictionaries": default_tokenizer().dictionary_hashes,

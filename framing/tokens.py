@@ -239,7 +239,14 @@ class Tokenizer:
             One per non-white-space token, in order; ``text[start:end]`` is the token as
             written and ``Token.text`` its analysis form.
         """
-        view = analysis_view(text)
+        return self.tokenize_view(analysis_view(text))
+
+    def tokenize_view(self, view: str) -> list[Token]:
+        """Tokenise a text already converted by :func:`framing.textview.analysis_view`.
+
+        Offsets index ``view``, which has the original text's length, so they index the
+        original too. Callers that hold the view already save a second conversion.
+        """
         stops = stopwords()
         out = []
         for s, e in self._spans(view):

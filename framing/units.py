@@ -82,5 +82,5 @@ def unit_from_paragraph(doc_id: str, p: Paragraph, tokenizer: Tokenizer) -> Para
     """Build the unit of one :class:`~framing.segment.Paragraph`."""
     analysed = p.analysed_text
     view = analysis_view(analysed)
-    tokens = tuple(tokenizer.tokenize(analysed)) if analysed else ()
+    tokens = tuple(tokenizer.tokenize_view(view)) if analysed else ()
     return ParagraphUnit(doc_id, p.para_id, p.role, p.text, view, tokens, p.signoff)
