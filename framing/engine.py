@@ -411,14 +411,25 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
     return EngineRun(assemble(ordered), {r["doc_id"]: r["summary"] for r in ordered}, stats)
 
 
-def assemble(results: Sequence[dict]) -> dict[str, pd.DataFrame]:
-    """Concatenate per-article column lists into one DataFrame per table."""
+#: Strings up to this length are shared between rows (:func:`assemble`): ids, tokens, kinds,
+#: frame names repeat millions of times, and one object per distinct value saves most of the
+#: memory a large table of Python strings takes. Longer strings (paragraph texts) rarely repeat.
+SHARE_MAX_LEN = 32
+
+
+def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-article column lists into one DataFrame per table.
+
+    Each table's column lists are taken out of ``results`` as they are used, so the per-article
+    copy and the DataFrame are not both held in full for every table at once.
+    """
     names = sorted({name for r in results for name in r["tables"]})
+    shared: dict[str, str] = {}
     out: dict[str, pd.DataFrame] = {}
     for name in names:
         columns: dict[str, list] = {}
         for r in results:
-            part = r["tables"].get(name)
+            part = r["tables"].pop(name, None)
             if not part:
                 continue
             if not columns:
@@ -426,9 +437,13 @@ def assemble(results: Sequence[dict]) -> dict[str, pd.DataFrame]:
             elif list(part) != list(columns):
                 raise ValueError(f"{name}: articles returned different columns")
             for c, values in part.items():
-                columns[c].extend(values)
+                columns[c].extend(
+                    shared.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARE_MAX_LEN
+                    else v for v in values
+                )
         out[name] = pd.DataFrame(columns) if columns else pd.DataFrame(
             columns=EMPTY_COLUMNS.get(name))
+        del columns
     for name, cols in EMPTY_COLUMNS.items():
         out.setdefault(name, pd.DataFrame(columns=cols))
     return out
