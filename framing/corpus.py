@@ -443,8 +443,14 @@ def read_date(value: str, precision: str) -> ParsedDate:
         raise RowSkip("bad_date", str(exc)) from None
 
 
+#: Control characters (category Cc: U+0000-U+001F, U+007F-U+009F) other than tab. A regular
+#: expression scans a 200,000-character field in microseconds, a Python loop in milliseconds.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_control(value: str) -> bool:
-    return any(ch != "\t" and unicodedata.category(ch) == "Cc" for ch in value)
+    return _CONTROL.search(value) is not None
 
 
 def check_unicode(text: str, what: str) -> None:
@@ -452,8 +458,9 @@ def check_unicode(text: str, what: str) -> None:
 
     Such a string is not Unicode text: it cannot be written as UTF-8 or hashed.
     """
-    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), -1)
-    if bad >= 0:
+    found = _SURROGATE.search(text)
+    if found is not None:
+        bad = found.start()
         raise RowSkip(
             "bad_text",
             f"{what} holds a lone surrogate U+{ord(text[bad]):04X} at character {bad} "
@@ -474,14 +481,14 @@ def check_fields(values: dict[str, str]) -> None:
         if not name or name != name.strip() or _has_control(name) or len(name) > 100:
             raise RowSkip("bad_column", f"column name {name!r} must be 1-100 characters, "
                           "without surrounding spaces or control characters")
-        if _has_control(value):
-            raise RowSkip("bad_value", f"column {name!r} holds a line break or control "
-                          f"character ({value[:40]!r}); manifest values stay on one line")
         if len(value) > MAX_FIELD_CHARS:
             raise RowSkip(
                 "field_too_long",
                 f"column {name!r} has {len(value)} characters; the limit is {MAX_FIELD_CHARS}",
             )
+        if _has_control(value):
+            raise RowSkip("bad_value", f"column {name!r} holds a line break or control "
+                          f"character ({value[:40]!r}); manifest values stay on one line")
     doc_id = values.get("doc_id", "")
     if not doc_id:
         raise RowSkip("bad_doc_id", "column 'doc_id' is empty")

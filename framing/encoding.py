@@ -62,6 +62,9 @@ Detection (no declared encoding)
        GB18030 reads as CP950 ``～～豕豕岸岸岸←``: common characters, 0 of 4
        pairs in words; found by the reliability suite).
 
+    Steps 3-5 score the first :data:`SAMPLE_CHARS` (20,000) characters of each
+    candidate; every candidate must still decode the whole file strictly.
+
     Big5 symbols in two mapping tables.  Eleven Big5 punctuation codes are the
     same symbol in CP950 and Big5-HKSCS but are mapped to different code points
     by the two tables (:data:`BIG5_MAPPING_VARIANTS`; e.g. ``0xA145``, the
@@ -86,6 +89,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -129,6 +133,9 @@ ENCODING_ALIASES: dict[str, str] = {
 MIN_SCORED_CHARS = 8
 #: Minimum plausibility of the accepted candidate.
 MIN_PLAUSIBILITY = 0.60
+#: Characters of each candidate text that the scores look at: far more evidence than a
+#: decision needs, and it keeps detecting a 5 MB file (or a 200,000-character line) fast.
+SAMPLE_CHARS = 20_000
 #: Minimum lead of the best candidate over the runner-up.
 MIN_MARGIN = 0.25
 #: Word-pair guard: minimum share of adjacent Han pairs found in jieba's words ...
@@ -449,7 +456,7 @@ def _declared_legacy(data: bytes, codec: str, source: str) -> str:
             raise _fail(f"{exc.reason}; the file is valid UTF-8: remove the declared encoding "
                         f"{label}", source, exc.offset) from None
         raise
-    score, n = plausibility(text)
+    score, n = plausibility(text[:SAMPLE_CHARS])
     if n < MIN_SCORED_CHARS or score >= MIN_PLAUSIBILITY:
         return text
     for other in ("utf-8", *_LEGACY_CANDIDATES):
@@ -459,7 +466,7 @@ def _declared_legacy(data: bytes, codec: str, source: str) -> str:
             alt = data.decode(other, errors="strict")
         except UnicodeDecodeError:
             continue
-        alt_score, _ = plausibility(alt)
+        alt_score, _ = plausibility(alt[:SAMPLE_CHARS])
         if alt_score >= MIN_PLAUSIBILITY and alt_score - score >= MIN_MARGIN:
             raise _fail(
                 f"declared {label}, but as {label} the text does not read as Chinese"
@@ -508,7 +515,7 @@ def _detect(data: bytes, source: str) -> Decoded:
         )
 
     scored = sorted(
-        ((plausibility(text), codec, text) for text, codec in texts.items()),
+        ((plausibility(text[:SAMPLE_CHARS]), codec, text) for text, codec in texts.items()),
         key=lambda item: item[0][0],
         reverse=True,
     )
@@ -534,7 +541,7 @@ def _detect(data: bytes, source: str) -> Decoded:
             f" declare it with --encoding"
         )
     else:
-        share, pairs = _bigram_share(best_text)
+        share, pairs = _bigram_share(best_text[:SAMPLE_CHARS])
         if share >= MIN_BIGRAM_SHARE or (pairs < MIN_BIGRAM_PAIRS and (pairs < 2 or share)):
             return Decoded(best_text, best_codec, False, True)
         reason = (
@@ -575,9 +582,10 @@ def _bigram_share(text: str) -> tuple[float, int]:
     Real Chinese news scores about 0.5-0.7; common characters in random order
     (EUC-KR Hangul or EUC-JP kanji read as GB18030) score about 0-0.05.
     """
-    bigrams = _word_bigrams()
+    contains = _word_bigrams().__contains__
     pairs = hits = 0
     for run in _HAN_RUN_RE.findall(_t2s()(text)):
         pairs += len(run) - 1
-        hits += sum(run[i : i + 2] in bigrams for i in range(len(run) - 1))
+        # map() keeps the loop in C: a 200,000-character line takes milliseconds, not a second.
+        hits += sum(map(contains, map(operator.add, run, run[1:])))
     return (hits / pairs if pairs else 0.0), pairs

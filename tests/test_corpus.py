@@ -14,8 +14,6 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import framing.atomic
 import framing.pipeline
@@ -793,85 +791,4 @@ def test_shipped_corpus_loads_cleanly() -> None:
     assert all(r.code == "" for r in c.ledger)  # recorded hashes match the files
 
 
-# --------------------------------------------------------------------------- fuzzing
-
-EXAMPLES = int(os.environ.get("FRAMING_HYPOTHESIS_EXAMPLES", "10000"))
-# Bytes that break CSV files in practice: quotes, separators, line ends, NUL, BOM, bad UTF-8.
-NASTY = [b'"', b",", b"\n", b"\r", b"\r\n", b"\x00", b"\xef\xbb\xbf", b"\xff", b";", b"\t",
-         b"..", b"/", "標".encode(), b" "]
-
-
-@st.composite
-def mutated_manifest(draw: st.DrawFn, base: bytes) -> bytes:
-    data = bytearray(base)
-    for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["insert", "delete", "repeat"]))
-        pos = draw(st.integers(0, len(data)))
-        if op == "insert":
-            data[pos:pos] = draw(st.sampled_from(NASTY))
-        elif op == "delete":
-            del data[pos : pos + draw(st.integers(1, 3))]
-        else:
-            data[pos:pos] = data[pos : pos + draw(st.integers(1, 20))]
-    return bytes(data)
-
-
-def test_mutated_manifests_never_crash(tmp_path: Path) -> None:
-    for i in range(4):
-        write(tmp_path / "articles" / f"a{i}.txt", f"第{i}篇文章,內容不同。\n第二段。")
-    base = csv_text([*HEADER, "note"], [
-        [*row(f"a{i}", f"articles/a{i}.txt", date=f"2025-06-0{i + 1}", title=f'標題 "{i}", 逗號'),
-         "x"] for i in range(4)
-    ]).encode("utf-8")
-
-    @settings(max_examples=max(EXAMPLES // 20, 20), derandomize=True, deadline=None)
-    @given(mutated_manifest(base))
-    def check(data: bytes) -> None:
-        (tmp_path / "manifest.csv").write_bytes(data)
-        try:
-            c = load_corpus(tmp_path)
-        except CorpusError as err:  # the manifest as a whole is unreadable: say where
-            assert err.path == str(tmp_path / "manifest.csv")
-            assert err.line is not None or "UTF-16" in str(err), str(err)
-            return
-        n = c.counts()
-        assert n["rows"] == n["ingested"] + n["skipped"] + n["duplicates"]
-        records = [r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) if r]
-        assert len(c.ledger) == len(records) - 1  # one ledger row per record
-
-    check()
-
-
-JSON_PIECES = [*"ab 文章,\"'\n\r\t\x00\x01\u2028\ufeff;=.", "doc_id", "title", "text", "file",
-               "date", "script", "text_sha256"]
-json_str = st.lists(st.sampled_from(JSON_PIECES), max_size=5).map("".join)
-json_value = st.one_of(json_str, st.integers(), st.floats(), st.none(), st.booleans(),
-                       st.lists(st.integers(), max_size=2),
-                       st.sampled_from(["2025-W27", "03/07/2025", "001", "../x", "big5", "NA"]))
-json_record = st.tuples(
-    st.dictionaries(json_str, json_value, max_size=3),
-    st.fixed_dictionaries({
-        "outlet": st.sampled_from(["新浪", "", " NA "]),
-        "date": st.sampled_from(["2025-06", "2025", "昨天"]),
-        "text": st.lists(st.sampled_from(JSON_PIECES), min_size=1, max_size=12).map("".join),
-    }),
-).map(lambda pair: {**pair[0], **pair[1]})
-
-
-def test_fuzzed_imports_always_reload(tmp_path: Path) -> None:
-    # Whatever an import accepts, the corpus loads again with exactly those articles.
-    counter = iter(range(10**9))
-
-    @settings(max_examples=max(EXAMPLES // 100, 20), derandomize=True, deadline=None)
-    @given(st.lists(json_record, min_size=1, max_size=4))
-    def check(records: list[dict]) -> None:
-        base = tmp_path / str(next(counter))
-        root = init_corpus(base / "c")
-        table = write(base / "t.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
-        ledger = import_table(root, table)
-        assert len(ledger) == len(records)
-        c = load_corpus(root)
-        assert c.counts()["ingested"] == sum(r.status == "ingested" for r in ledger)
-        assert [r.code for r in c.ledger] == [""] * len(c.ledger)
-
-    check()
+# Fuzzing of manifests, article files and import tables: tests/reliability/test_fuzz.py.
