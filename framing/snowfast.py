@@ -163,6 +163,25 @@ def _load_model(path: Path) -> dict:
     return _unmarshal(path.read_bytes())
 
 
+def _best(x0: float, x1: float, x2: float, x3: float, tie: float) -> tuple[float, int, bool]:
+    """(first strict maximum, its index, whether some step up to it was at most ``tie``).
+
+    The maximum is the one SnowNLP's scan keeps; the last step up is from the best value
+    before it, the only one that can tie with it after adding a log-probability.
+    """
+    x, z, near = x0, 0, False
+    if x1 > x:
+        near = x1 - x <= tie
+        x, z = x1, 1
+    if x2 > x:
+        near = near or x2 - x <= tie
+        x, z = x2, 2
+    if x3 > x:
+        near = near or x3 - x <= tie
+        x, z = x3, 3
+    return x, z, near
+
+
 def _largest_abs(values: Iterable[float]) -> float:
     return max([abs(v) for v in values if v != _NEG], default=0.0)
 
@@ -633,61 +652,18 @@ class _Segmenter:
             # in SnowNLP's order, and za its z. xa + lp is then the best sum for every next
             # tag (IEEE addition is monotonic); an earlier predecessor can only tie with it
             # after rounding if it is within `tie` of it (|sum| <= 2 bound + |lp|, rounding
-            # error <= 2**-53 |sum|): then that row is rescanned as SnowNLP scans it.
+            # error <= 2**-53 |sum|): then that row is rescanned as SnowNLP scans it. (This
+            # step runs once per character: the 16 sums are written out, not looped.)
             tie = (bound + bound + pair[5]) * margin
             s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15 = score
-            x0, z0 = s0, 0
-            if s4 > x0:
-                if s4 - x0 <= tie:
-                    fix.extend(_ROWS[0])
-                x0, z0 = s4, 1
-            if s8 > x0:
-                if s8 - x0 <= tie:
-                    fix.extend(_ROWS[0])
-                x0, z0 = s8, 2
-            if s12 > x0:
-                if s12 - x0 <= tie:
-                    fix.extend(_ROWS[0])
-                x0, z0 = s12, 3
-            x1, z1 = s1, 0
-            if s5 > x1:
-                if s5 - x1 <= tie:
-                    fix.extend(_ROWS[1])
-                x1, z1 = s5, 1
-            if s9 > x1:
-                if s9 - x1 <= tie:
-                    fix.extend(_ROWS[1])
-                x1, z1 = s9, 2
-            if s13 > x1:
-                if s13 - x1 <= tie:
-                    fix.extend(_ROWS[1])
-                x1, z1 = s13, 3
-            x2, z2 = s2, 0
-            if s6 > x2:
-                if s6 - x2 <= tie:
-                    fix.extend(_ROWS[2])
-                x2, z2 = s6, 1
-            if s10 > x2:
-                if s10 - x2 <= tie:
-                    fix.extend(_ROWS[2])
-                x2, z2 = s10, 2
-            if s14 > x2:
-                if s14 - x2 <= tie:
-                    fix.extend(_ROWS[2])
-                x2, z2 = s14, 3
-            x3, z3 = s3, 0
-            if s7 > x3:
-                if s7 - x3 <= tie:
-                    fix.extend(_ROWS[3])
-                x3, z3 = s7, 1
-            if s11 > x3:
-                if s11 - x3 <= tie:
-                    fix.extend(_ROWS[3])
-                x3, z3 = s11, 2
-            if s15 > x3:
-                if s15 - x3 <= tie:
-                    fix.extend(_ROWS[3])
-                x3, z3 = s15, 3
+            x0, z0, t0 = _best(s0, s4, s8, s12, tie)
+            x1, z1, t1 = _best(s1, s5, s9, s13, tie)
+            x2, z2, t2 = _best(s2, s6, s10, s14, tie)
+            x3, z3, t3 = _best(s3, s7, s11, s15, tie)
+            if t0 or t1 or t2 or t3:
+                for a, t in enumerate((t0, t1, t2, t3)):
+                    if t:
+                        fix.extend(_ROWS[a])
             l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 = pair[1]
             new = [x0 + l0, x0 + l1, x0 + l2, x0 + l3, x1 + l4, x1 + l5, x1 + l6, x1 + l7,
                    x2 + l8, x2 + l9, x2 + l10, x2 + l11, x3 + l12, x3 + l13, x3 + l14, x3 + l15]
