@@ -3,8 +3,9 @@
 The codebook ships as data (``framing/data/codebook.yaml``, read with
 :mod:`importlib.resources`); a user can point at their own file with the same layout. It holds
 the frames (id, Chinese and English label, definition, inclusion and exclusion notes, example
-sentences, terms with optional weights) and the scoring rules (dominance threshold and the
-negation rule), so that everything that decides a score is in one auditable, versioned file.
+sentences, terms with optional weights) and the scoring rules (dominance threshold, lead
+factor and the negation rule), so that everything that decides a score is in one auditable,
+versioned file.
 
 Rules
 -----
@@ -17,10 +18,20 @@ Rules
   listed twice in one frame (compared on forms, so 戰略 and 战略 are duplicates), a weight that
   is not a positive number, duplicate YAML keys, and invalid rules. A term may belong to two
   frames (a hit then counts for both); ``framing codebook stats`` lists such terms.
+- **Lead factor.** ``rules.lead_factor`` (optional, a number >= 1) is how many times a hit in
+  a paragraph's lead sentence counts when the present frames are ranked for the dominant
+  frame (:mod:`framing.frames`, rule 6). Absent, it is :data:`DEFAULT_LEAD_FACTOR` (1: no
+  emphasis, the plain largest weight), which is the rule every codebook up to 1.2.0 was
+  written and validated under; the shipped codebook sets 2 (since 1.3.1; 1.3.0 had the same
+  rule as a constant in the code). Below 1 the topic sentence would count *less* than the
+  rest, a rule nobody has evaluated, so it is refused rather than guessed at.
 - **Content hash.** ``sha256`` is the SHA-256 of the codebook's parsed content written as
   canonical JSON (sorted keys, UTF-8). Comments and layout do not change it; any change of a
   label, definition, term, weight or rule does. Every output records ``version`` and
-  ``sha256``.
+  ``sha256``. The effective ``lead_factor`` is always part of the hashed content (also when
+  the file leaves it out), so one hash never stands for two dominance rules; as a
+  consequence, hashes computed by framing before ``lead_factor`` existed differ from today's
+  for the same file.
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ import hashlib
 import json
 import os
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +57,7 @@ from framing.tokens import data_path
 DEFAULT_CODEBOOK = "codebook.yaml"
 
 _TOP_FIELDS = {"version": True, "name": False, "description": False, "rules": True, "frames": True}
-_RULE_FIELDS = {"dominant_threshold": True, "negation": True}
+_RULE_FIELDS = {"dominant_threshold": True, "lead_factor": False, "negation": True}
 _NEG_FIELDS = {"window": True, "negators": True, "not_negating_next": False, "clause_breaks": False}
 _FRAME_FIELDS = {
     "id": True,
@@ -61,6 +73,11 @@ _FRAME_FIELDS = {
 _TERM_FIELDS = {"term": True, "weight": False, "note": False}
 _FRAME_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DEFAULT_CLAUSE_BREAKS = "，,。．.！!？?；;：:…\n"
+#: ``rules.lead_factor`` of a codebook that leaves it out: lead-sentence hits count once,
+#: i.e. the dominance rule of codebooks up to 1.2.0 (the plain largest weight).
+DEFAULT_LEAD_FACTOR = 1.0
+#: Smallest accepted ``rules.lead_factor`` (see the module docstring).
+MIN_LEAD_FACTOR = 1.0
 
 
 def term_form(text: str) -> str:
@@ -156,9 +173,13 @@ class Codebook:
     frames : tuple of Frame
         Frames in codebook order.
     dominant_threshold : float
-        Minimum weight of a paragraph's dominant frame.
+        Minimum weight of a frame to be present (and so to dominate) in a paragraph.
     negation : NegationRule
         The negation rule.
+    lead_factor : float
+        ``rules.lead_factor``: how many times a hit in the paragraph's lead sentence counts
+        when the present frames are ranked (rule 6 of :mod:`framing.frames`); 1 ranks them
+        by their plain weight. :data:`DEFAULT_LEAD_FACTOR` when the file has no such field.
     name, description : str
         Free text.
     path : str
@@ -170,6 +191,7 @@ class Codebook:
     frames: tuple[Frame, ...]
     dominant_threshold: float
     negation: NegationRule
+    lead_factor: float = DEFAULT_LEAD_FACTOR
     name: str = ""
     description: str = ""
     path: str = ""
@@ -370,20 +392,30 @@ class _Checker:
         return out
 
 
-def _positive_number(chk: _Checker, value: object, line: int | None, what: str) -> float:
+def _positive_number(chk: _Checker, value: object, line: int | None, what: str,
+                     minimum: float | None = None) -> float:
+    """A finite number > 0, or >= ``minimum`` when given; else an error naming the value."""
+    need = "a positive number" if minimum is None else f"a number >= {minimum:g}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise chk.fail(line, f"{what} must be a positive number", value)
+        raise chk.fail(line, f"{what} must be {need}", value)
     number = float(value)
-    if not number > 0 or number != number or number == float("inf"):
-        raise chk.fail(line, f"{what} must be a positive number", value)
+    big_enough = number > 0 if minimum is None else number >= minimum
+    # NaN fails every comparison, so `big_enough` is False for it too.
+    if not big_enough or number == float("inf"):
+        raise chk.fail(line, f"{what} must be {need}", value)
     return number
 
 
-def _parse_rules(chk: _Checker, raw: object, line: int | None) -> tuple[float, NegationRule]:
+def _parse_rules(chk: _Checker, raw: object, line: int | None
+                 ) -> tuple[float, float, NegationRule]:
     rules = chk.mapping(raw, "rules", line, _RULE_FIELDS)
     rlines = getattr(rules, "key_lines", {})
     threshold = _positive_number(
         chk, rules["dominant_threshold"], rlines.get("dominant_threshold"), "dominant_threshold"
+    )
+    lead_factor = _positive_number(
+        chk, rules.get("lead_factor", DEFAULT_LEAD_FACTOR), rlines.get("lead_factor"),
+        "lead_factor", minimum=MIN_LEAD_FACTOR,
     )
     neg = chk.mapping(rules["negation"], "rules.negation", rlines.get("negation"), _NEG_FIELDS)
     nlines = getattr(neg, "key_lines", {})
@@ -395,7 +427,7 @@ def _parse_rules(chk: _Checker, raw: object, line: int | None) -> tuple[float, N
     breaks = neg.get("clause_breaks", _DEFAULT_CLAUSE_BREAKS)
     if not isinstance(breaks, str) or not breaks:
         raise chk.fail(nlines.get("clause_breaks"), "clause_breaks must be a non-empty string")
-    return threshold, NegationRule(window, negators, nexts, breaks)
+    return threshold, lead_factor, NegationRule(window, negators, nexts, breaks)
 
 
 def _parse_terms(chk: _Checker, frame: dict, fid: str) -> tuple[Term, ...]:
@@ -463,7 +495,7 @@ def _canonical(cb_fields: dict[str, Any]) -> str:
     return json.dumps(cb_fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _content(version: str, name: str, description: str, threshold: float,
+def _content(version: str, name: str, description: str, threshold: float, lead_factor: float,
              negation: NegationRule, frames: tuple[Frame, ...]) -> dict[str, Any]:
     return {
         "version": version,
@@ -471,6 +503,8 @@ def _content(version: str, name: str, description: str, threshold: float,
         "description": description,
         "rules": {
             "dominant_threshold": threshold,
+            # Always written, also when the file leaves it out: the hash must tell rules apart.
+            "lead_factor": lead_factor,
             "negation": {
                 "window": negation.window,
                 "negators": list(negation.negators),
@@ -518,7 +552,7 @@ def parse_codebook(data: object, path: str | os.PathLike[str] = "<codebook>") ->
     top = chk.mapping(data, "codebook", None, _TOP_FIELDS)
     version = chk.text(top, "version", "codebook")
     tlines = getattr(top, "key_lines", {})
-    threshold, negation = _parse_rules(chk, top["rules"], tlines.get("rules"))
+    threshold, lead_factor, negation = _parse_rules(chk, top["rules"], tlines.get("rules"))
     raw_frames = top["frames"]
     if not isinstance(raw_frames, list) or not raw_frames:
         raise chk.fail(tlines.get("frames"), "'frames' must be a non-empty list")
@@ -533,7 +567,8 @@ def parse_codebook(data: object, path: str | os.PathLike[str] = "<codebook>") ->
         frames.append(frame)
     name = chk.text(top, "name", "codebook", required=False)
     description = chk.text(top, "description", "codebook", required=False)
-    content = _content(version, name, description, threshold, negation, tuple(frames))
+    content = _content(version, name, description, threshold, lead_factor, negation,
+                       tuple(frames))
     digest = hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
     return Codebook(
         version=version,
@@ -541,6 +576,7 @@ def parse_codebook(data: object, path: str | os.PathLike[str] = "<codebook>") ->
         frames=tuple(frames),
         dominant_threshold=threshold,
         negation=negation,
+        lead_factor=lead_factor,
         name=name,
         description=description,
         path=str(path),
@@ -586,6 +622,28 @@ def load_codebook(path: str | os.PathLike[str] | None = None) -> Codebook:
     return _load_cached(str(p), st.st_mtime_ns, st.st_size)
 
 
+def dominance_rule_text(codebook: Codebook) -> str:
+    """The codebook's dominance rule in one sentence (for ``framing codebook show``).
+
+    Parameters
+    ----------
+    codebook : Codebook
+
+    Returns
+    -------
+    str
+        How the dominant frame is chosen among the present frames, with the codebook's
+        ``lead_factor`` (rule 6 of :mod:`framing.frames`).
+    """
+    if codebook.lead_factor == 1:
+        ranking = "the present frame with the largest weight"
+    else:
+        ranking = (f"the present frame with the largest weight when hits in the lead sentence "
+                   f"(up to the first 。！？) count {codebook.lead_factor:g} times "
+                   f"(lead_factor {codebook.lead_factor:g})")
+    return f"{ranking}, strictly above every other present frame (a tie gives none)"
+
+
 def format_codebook(codebook: Codebook, terms: bool = True) -> str:
     """Render a codebook as readable text (``framing codebook show``).
 
@@ -604,8 +662,9 @@ def format_codebook(codebook: Codebook, terms: bool = True) -> str:
         f"codebook {codebook.name or '(unnamed)'}  version {codebook.version}",
         f"sha256   {codebook.sha256}",
         f"file     {codebook.path}",
-        f"rules    dominant frame: weight >= {codebook.dominant_threshold:g} and strictly "
-        "above the runner-up",
+        f"rules    present frame: weight >= {codebook.dominant_threshold:g}",
+        textwrap.fill(f"dominant frame: {dominance_rule_text(codebook)}", width=92,
+                      initial_indent=" " * 9, subsequent_indent=" " * 9),
         f"         negation: a negator among the {neg.window} word tokens before a hit, same "
         f"clause: {' '.join(neg.negators)}",
         f"         not a negation when followed by: {' '.join(neg.not_negating_next)}",

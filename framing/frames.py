@@ -29,13 +29,16 @@ codebook (:mod:`framing.codebook`). The rules, in the order they apply:
    of their term weights), ``density`` = 100 × ``weight`` / ``n_tokens``, where ``n_tokens``
    counts word tokens only (punctuation tokens are not counted). Zeros are kept: every scored
    paragraph has one row per frame.
-6. **Dominant frame** (since codebook 1.3.0: lead sentence counts double). A frame is
-   *present* when its weight reaches the codebook's ``dominant_threshold`` (1.0). Among the
-   present frames, each gets a *strength*: the sum of its counted hits' weights, where a hit
-   that starts in the paragraph's **lead sentence** (up to and including the first 。！？,
-   with any closing quotes; the whole paragraph when it has no such mark) counts
-   :data:`LEAD_FACTOR` (2) times. The dominant frame is the present frame with the largest
-   strength, strictly larger than every other present frame's. A tie is not broken:
+6. **Dominant frame** (lead sentence weighted by the codebook's ``rules.lead_factor``: 2 in
+   the shipped codebook since 1.3.0; 1, the plain largest weight, when a codebook leaves it
+   out). A frame is *present* when its weight reaches the codebook's ``dominant_threshold``
+   (1.0). Among the present frames, each gets a *strength*: the sum of its counted hits'
+   weights, where a hit that starts in the paragraph's **lead sentence** (up to and
+   including the first 。！？, with any closing quotes; the whole paragraph when it has no
+   such mark) counts ``codebook.lead_factor`` times. The dominant frame is the present
+   frame with the largest strength, strictly larger than every other present frame's.
+   Because the factor is a codebook field, the codebook's content hash, which every output
+   records, identifies the rule. A tie is not broken:
    ``dominant_frame`` is empty and ``tied_frames`` lists the tied ids. With no present
    frame ``dominant_frame`` is empty too. ``dominant_weight`` is the (unmultiplied) weight of
    the dominant frame, or the largest frame weight when there is none. In a one-sentence
@@ -65,7 +68,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from framing.codebook import Codebook, NegationRule, _lower1
+from framing.codebook import MIN_LEAD_FACTOR, Codebook, NegationRule, _lower1
 from framing.errors import ConfigError
 from framing.schema import DOC_ID, PARA_ID
 from framing.tokens import Token
@@ -77,9 +80,6 @@ N_BOOT = 2000
 SEED = 20250704
 #: A term supplying more than this share of its frame's hits is flagged by ``term_stats``.
 DOMINANT_TERM_SHARE = 0.5
-#: Rule 6: a hit in the paragraph's lead sentence counts this many times when ranking the
-#: present frames (a topic sentence states what the paragraph is about).
-LEAD_FACTOR = 2.0
 #: Characters that end a sentence (analysis view; full-width ones fold to ASCII or not).
 SENTENCE_ENDS = "。！？!?"
 #: Closing quotes and brackets that stay with the sentence they close.
@@ -167,9 +167,10 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
 PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
     ("dominant_frame", "string", "id of the paragraph's dominant frame: among the frames "
                                  "whose weight reaches the codebook threshold, the one with "
-                                 "the largest weight when hits in the lead sentence count "
-                                 "twice, strictly above the runner-up; empty otherwise (none, "
-                                 "tie or not scored)"),
+                                 "the largest weight when a hit in the lead sentence counts "
+                                 "the codebook's lead_factor times (2 in the shipped "
+                                 "codebook), strictly above the runner-up; empty otherwise "
+                                 "(none, tie or not scored)"),
     ("dominant_weight", "number", "weight of the dominant frame; with none, the largest frame "
                                   "weight (0 if no hit)"),
     ("tied_frames", "string", "frame ids (weight at or above the threshold) tied for the "
@@ -461,7 +462,7 @@ def sentence_spans(view: str) -> list[tuple[int, int]]:
 
 
 def frame_strengths(hits: Iterable[dict], lead_end: int,
-                    lead_factor: float = LEAD_FACTOR) -> dict[str, float]:
+                    lead_factor: float) -> dict[str, float]:
     """Per-frame strength of one paragraph for the dominance rule (rule 6).
 
     Parameters
@@ -471,8 +472,8 @@ def frame_strengths(hits: Iterable[dict], lead_end: int,
     lead_end : int
         End offset of the lead sentence (``sentence_spans(view)[0][1]``).
     lead_factor : float
-        Multiplier of a hit that starts before ``lead_end``; 1 gives the plain summed weight
-        (the rule up to codebook 1.2.0).
+        Multiplier of a hit that starts before ``lead_end`` (``codebook.lead_factor``); 1
+        gives the plain summed weight (the rule up to codebook 1.2.0).
 
     Returns
     -------
@@ -544,12 +545,13 @@ def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, l
         dominant_weight, tied_frames, frames_scored``.
         Columns as in :data:`TABLE_SCHEMAS` and :data:`PARAGRAPH_COLUMNS`.
     """
-    return _score_article(units, codebook, LEAD_FACTOR)
+    return _score_article(units, codebook, codebook.lead_factor)
 
 
 def _score_article(units: list[ParagraphUnit], codebook: Codebook,
                    lead_factor: float) -> dict[str, list[dict]]:
-    """:func:`score_article` with the lead-sentence factor of rule 6 given."""
+    """:func:`score_article` with the lead-sentence factor of rule 6 given (it overrides
+    ``codebook.lead_factor``)."""
     hits: list[dict] = []
     splits: list[dict] = []
     scores: list[dict] = []
@@ -580,24 +582,35 @@ def _score_article(units: list[ParagraphUnit], codebook: Codebook,
 
 
 def score_units(units: Iterable[ParagraphUnit], codebook: Codebook,
-                lead_factor: float = LEAD_FACTOR) -> dict[str, pd.DataFrame]:
+                lead_factor: float | None = None) -> dict[str, pd.DataFrame]:
     """Score many articles' units; the tables of :func:`score_article` as DataFrames.
 
     Parameters
     ----------
     units : iterable of ParagraphUnit
     codebook : Codebook
-    lead_factor : float
-        Multiplier of lead-sentence hits in the dominance rule (rule 6). Only for comparing
+    lead_factor : float, optional
+        Overrides the codebook's ``lead_factor`` (rule 6), a number >= 1. Only for comparing
         rules (``scripts/codebook_holdout.py``): 1 reproduces the rule of codebooks up to
-        1.2.0. ``framing analyze`` always uses the default.
+        1.2.0. ``framing analyze`` never overrides it, so its outputs follow the codebook
+        whose hash they record. Default: ``codebook.lead_factor``.
 
     Returns
     -------
     dict of str to pandas.DataFrame
         Keys ``frame_hits``, ``frame_term_splits``, ``frame_scores``, ``paragraphs``; rows as
         in :func:`score_article`, sorted by keys, columns in schema order even when empty.
+
+    Raises
+    ------
+    ConfigError
+        When ``lead_factor`` is given and is not a finite number >= 1 (the codebook's rule).
     """
+    if lead_factor is None:
+        lead_factor = codebook.lead_factor
+    elif not MIN_LEAD_FACTOR <= lead_factor < float("inf"):  # NaN fails too
+        raise ConfigError(f"lead_factor must be a number >= {MIN_LEAD_FACTOR:g}, "
+                          f"not {lead_factor!r}")
     by_doc: dict[str, list[ParagraphUnit]] = {}
     for u in units:
         by_doc.setdefault(u.doc_id, []).append(u)

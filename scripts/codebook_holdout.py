@@ -10,12 +10,12 @@ paragraphs alone. This script compares the lexicon with one human coder (default
 - ``development_even``: paragraphs with an even ``para_id`` (used while revising),
 - ``all``: every scored, coded paragraph,
 
-and writes, for every codebook and lead-sentence factor given (rule 6 of
-:mod:`framing.frames`; factor 1 is the rule of codebooks up to 1.2.0), the primary-frame
-Krippendorff alpha (nominal, all frame ids + ``none``) and the macro F1 for presence and
-for the primary frame (outlet ``all``), each with its percentile bootstrap 95% interval, plus
-each outlet's dominant-frame shares of chosen frames with the same intervals as ``framing
-analyze`` (``outlet_frames.csv``).
+and writes, for every codebook and lead-sentence factor (rule 6 of :mod:`framing.frames`:
+the codebook's ``rules.lead_factor`` unless ``--lead-factor`` overrides it; factor 1 is the
+rule of codebooks up to 1.2.0), the primary-frame Krippendorff alpha (nominal, all frame
+ids + ``none``) and the macro F1 for presence and for the primary frame (outlet ``all``),
+each with its percentile bootstrap 95% interval, plus each outlet's dominant-frame shares of
+chosen frames with the same intervals as ``framing analyze`` (``outlet_frames.csv``).
 
 ``--candidates`` replays the selection of the dominance rule (docs/frames.md, section 7):
 the 13 pre-registered candidate rules (:data:`CANDIDATES`) are scored on the development
@@ -34,14 +34,17 @@ Usage (inside the project virtualenv; an older codebook is read from git, read-o
 
     git show f9f0ba4:framing/data/codebook.yaml > /tmp/codebook-1.2.0.yaml
     python scripts/codebook_holdout.py corpora/ai-talent-war \\
-        --codebook /tmp/codebook-1.2.0.yaml --lead-factor 1 \\
-        --codebook framing/data/codebook.yaml --lead-factor 2
+        --codebook /tmp/codebook-1.2.0.yaml --codebook framing/data/codebook.yaml
     python scripts/codebook_holdout.py corpora/ai-talent-war --candidates
 
-``--codebook`` and ``--lead-factor`` pair up in order (a single factor applies to every
-codebook). Without ``--codebook`` the shipped codebook is used, without ``--lead-factor``
-the shipped rule. ``--csv-dir DIR`` also writes ``holdout_agreement.csv`` and
-``holdout_outlets.csv`` (and ``holdout_candidates.csv`` with ``--candidates``).
+Each codebook is scored with its own ``rules.lead_factor`` (1 when the file has none, as
+every codebook up to 1.2.0). ``--lead-factor`` overrides it to compare rules on one set of
+terms; the options pair up in order with ``--codebook`` (a single factor applies to every
+codebook). A copy of codebook 1.3.0 read from git has no ``lead_factor`` field (its rule
+was a constant in the code): give it ``--lead-factor 2`` to reproduce its scores. Without
+``--codebook`` the shipped codebook is used. ``--csv-dir DIR`` also writes
+``holdout_agreement.csv`` and ``holdout_outlets.csv`` (and ``holdout_candidates.csv`` with
+``--candidates``).
 """
 
 from __future__ import annotations
@@ -76,8 +79,8 @@ FOCUS = ("strategic_anxiety", "talent_war_drama")
 #: or ``last`` sentence, or in a sentence holding an interpretive ``cue``
 #: (:data:`INTERPRETIVE_CUES`), count twice; ``first_hit`` breaks a tie of summed weights
 #: in favour of the frame hit first. ``weight`` is the rule up to codebook 1.2.0,
-#: ``weight+lead`` the rule of 1.3.0. The list, the cues and the criterion were fixed
-#: before any candidate was scored (docs/frames.md, section 7).
+#: ``weight+lead`` the rule since 1.3.0 (``lead_factor: 2``). The list, the cues and the
+#: criterion were fixed before any candidate was scored (docs/frames.md, section 7).
 CANDIDATES: dict[str, tuple[str, str]] = {
     "weight": ("weight", ""),
     "weight+lead": ("weight", "lead"),
@@ -180,8 +183,13 @@ def half_metrics(prep: Prepared, codebook: Codebook, frame_scores: pd.DataFrame,
     return out
 
 
+def _factor(codebook: Codebook, lead_factor: float | None) -> float:
+    """The lead factor a comparison uses: the override, else the codebook's own."""
+    return codebook.lead_factor if lead_factor is None else float(lead_factor)
+
+
 def agreement_rows(prep: Prepared, codebook: Codebook, coder: str = "team_a",
-                   lead_factor: float = frames.LEAD_FACTOR, n_boot: int = N_BOOT_CODING,
+                   lead_factor: float | None = None, n_boot: int = N_BOOT_CODING,
                    seed: int = SEED) -> list[dict]:
     """Lexicon-vs-coder agreement on each half of the paragraphs for one rule.
 
@@ -192,8 +200,9 @@ def agreement_rows(prep: Prepared, codebook: Codebook, coder: str = "team_a",
     codebook : Codebook
     coder : str
         Reference coder.
-    lead_factor : float
-        Lead-sentence factor of the dominance rule (:func:`framing.frames.score_units`).
+    lead_factor : float, optional
+        Lead-sentence factor of the dominance rule (:func:`framing.frames.score_units`);
+        default: the codebook's ``lead_factor``.
     n_boot, seed : int
         Bootstrap of :func:`framing.validate.corpus_validation` (paragraphs resampled).
 
@@ -204,8 +213,9 @@ def agreement_rows(prep: Prepared, codebook: Codebook, coder: str = "team_a",
         ``primary_alpha`` (Krippendorff's alpha of the primary frame), ``primary_pct_agree``
         (share of paragraphs with the same primary frame; no interval),
         ``macro_f1_presence`` and ``macro_f1_primary`` (outlet ``all``). ``n_units`` is the
-        number of scored paragraphs compared.
+        number of scored paragraphs compared; ``lead_factor`` the factor used.
     """
+    lead_factor = _factor(codebook, lead_factor)
     scores, paras = _with_outlets(prep, frames.score_units(prep.units, codebook, lead_factor))
     rows = []
     for half, m in half_metrics(prep, codebook, scores, paras, coder, n_boot, seed).items():
@@ -223,7 +233,7 @@ def agreement_rows(prep: Prepared, codebook: Codebook, coder: str = "team_a",
     return rows
 
 
-def outlet_rows(prep: Prepared, codebook: Codebook, lead_factor: float = frames.LEAD_FACTOR,
+def outlet_rows(prep: Prepared, codebook: Codebook, lead_factor: float | None = None,
                 n_boot: int = N_BOOT_SHARES, seed: int = SEED,
                 focus: Sequence[str] = FOCUS) -> list[dict]:
     """Each outlet's dominant-frame shares, computed as ``framing analyze`` does.
@@ -232,8 +242,8 @@ def outlet_rows(prep: Prepared, codebook: Codebook, lead_factor: float = frames.
     ----------
     prep : Prepared
     codebook : Codebook
-    lead_factor : float
-        Lead-sentence factor of the dominance rule.
+    lead_factor : float, optional
+        Lead-sentence factor of the dominance rule; default: the codebook's.
     n_boot, seed : int
         Bootstrap of :func:`framing.frames.outlet_frames` (paragraphs resampled within the
         outlet; defaults as ``framing analyze``, so the figures equal ``outlet_frames.csv``).
@@ -245,6 +255,7 @@ def outlet_rows(prep: Prepared, codebook: Codebook, lead_factor: float = frames.
     list of dict
         One dict per (outlet, frame) with the keys of :data:`OUTLET_COLUMNS`.
     """
+    lead_factor = _factor(codebook, lead_factor)
     scores, paras = _with_outlets(prep, frames.score_units(prep.units, codebook, lead_factor))
     prof = frames.outlet_frames(paras, scores, n_boot=n_boot, seed=seed)
     prof = prof[prof["frame"].isin(list(focus))]
@@ -254,7 +265,7 @@ def outlet_rows(prep: Prepared, codebook: Codebook, lead_factor: float = frames.
 
 def holdout_tables(corpus_dir: str | Path, codebooks: Sequence[Codebook], coder: str = "team_a",
                    n_boot: int = N_BOOT_CODING, seed: int = SEED,
-                   lead_factors: Sequence[float] = (frames.LEAD_FACTOR,)
+                   lead_factors: Sequence[float] | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement by half and outlet shares for each (codebook, lead factor) pair.
 
@@ -269,8 +280,9 @@ def holdout_tables(corpus_dir: str | Path, codebooks: Sequence[Codebook], coder:
         Replicates of the agreement intervals (the outlet shares always use
         :data:`N_BOOT_SHARES`, as ``framing analyze``).
     seed : int
-    lead_factors : sequence of float
-        One per codebook, or a single one for all.
+    lead_factors : sequence of float, optional
+        Overrides of the codebooks' ``lead_factor``: one per codebook, or a single one for
+        all. Default: each codebook's own.
 
     Returns
     -------
@@ -280,10 +292,13 @@ def holdout_tables(corpus_dir: str | Path, codebooks: Sequence[Codebook], coder:
         columns :data:`OUTLET_COLUMNS`. Rows in the order given, then as listed by the
         library.
     """
-    if len(lead_factors) not in (1, len(codebooks)):
+    if lead_factors is None:
+        factors: list[float | None] = [None] * len(codebooks)
+    elif len(lead_factors) not in (1, len(codebooks)):
         raise ConfigError(f"give one lead factor or one per codebook ({len(codebooks)}), "
                           f"not {len(lead_factors)}")
-    factors = list(lead_factors) * (len(codebooks) if len(lead_factors) == 1 else 1)
+    else:
+        factors = list(lead_factors) * (len(codebooks) if len(lead_factors) == 1 else 1)
     prep = prepare(corpus_dir)
     agree: list[dict] = []
     shares: list[dict] = []
@@ -535,8 +550,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--codebook", action="append", default=None,
                     help="codebook YAML (repeatable; default: the shipped codebook)")
     ap.add_argument("--lead-factor", action="append", type=float, default=None,
-                    help="lead-sentence factor of the dominance rule, one per codebook or "
-                         f"one for all (default {frames.LEAD_FACTOR:g}; 1: rule up to 1.2.0)")
+                    help="override the codebook's lead-sentence factor of the dominance "
+                         "rule (rules.lead_factor), one per codebook or one for all "
+                         "(default: each codebook's own; 1: rule up to 1.2.0)")
     ap.add_argument("--coder", default="team_a", help="reference coder (default team_a)")
     ap.add_argument("--n-boot", type=int, default=N_BOOT_CODING,
                     help=f"bootstrap replicates of the agreement figures ({N_BOOT_CODING})")
@@ -556,7 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 table.to_csv(out / "holdout_candidates.csv", index=False, encoding="utf-8")
             return 0
         agree, shares = holdout_tables(args.corpus, books, args.coder, args.n_boot,
-                                       lead_factors=args.lead_factor or [frames.LEAD_FACTOR])
+                                       lead_factors=args.lead_factor)
     except FramingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -92,9 +92,10 @@ def test_terms_added_in_1_2_0_are_marked_and_follow_the_weight_rule() -> None:
     # docs/frames.md, "Revision 1.2.0 and a held-out check": every added term says so in
     # its note, only the two story frames changed, and the weights are the 1.0.0 ones.
     cb = load_codebook()
-    # 1.3.0 changed the dominance rule only (docs/frames.md): no term says it was added then.
-    assert cb.version == "1.3.0"
-    assert not [t for f in cb.frames for t in f.terms if t.note.startswith("1.3.0")]
+    # 1.3.0 changed the dominance rule only and 1.3.1 moved it into rules.lead_factor
+    # (docs/frames.md): no term says it was added then.
+    assert cb.version == "1.3.1"
+    assert not [t for f in cb.frames for t in f.terms if t.note.startswith("1.3.")]
     added = {f.id: [t for t in f.terms if t.note.startswith("1.2.0")] for f in cb.frames}
     assert {f: len(ts) for f, ts in added.items() if ts} == {
         "strategic_anxiety": 6, "talent_war_drama": 16}
@@ -120,13 +121,23 @@ def test_to_frame_has_one_row_per_term() -> None:
     assert row.form == "挖墙脚"
 
 
-def test_format_codebook_states_version_hash_and_rules() -> None:
+def test_format_codebook_states_version_hash_and_rules(tmp_path: Path) -> None:
     cb = load_codebook()
     text = format_codebook(cb)
     assert cb.version in text and cb.sha256 in text
     assert "negation" in text and "[strategic_anxiety]" in text
     assert "挖角" in text
     assert "terms (" in text and "terms (" not in format_codebook(cb, terms=False)
+    # The dominance rule is stated with the codebook's own lead factor.
+    flat = " ".join(text.split())
+    assert "present frame: weight >= 1" in flat
+    assert ("dominant frame: the present frame with the largest weight when hits in the lead "
+            "sentence (up to the first 。！？) count 2 times (lead_factor 2), strictly above "
+            "every other present frame") in flat
+    plain = " ".join(format_codebook(load_codebook(write(tmp_path, MINI))).split())
+    assert ("dominant frame: the present frame with the largest weight, strictly above every "
+            "other present frame (a tie gives none)") in plain
+    assert "lead sentence" not in plain
 
 
 # --- forms -------------------------------------------------------------------------------
@@ -170,6 +181,39 @@ def test_mini_codebook_parses(tmp_path: Path) -> None:
     assert [t.weight for t in cb.frame("alpha").terms] == [1.0, 0.5]
     assert cb.negation.window == 2 and cb.negation.negators == ("不", "没有")
     assert cb.dominant_threshold == 1.0
+
+
+def with_lead_factor(value: str) -> str:
+    """MINI with ``rules.lead_factor: value`` on line 4."""
+    return MINI.replace("  dominant_threshold: 1.0\n",
+                        f"  dominant_threshold: 1.0\n  lead_factor: {value}\n")
+
+
+def test_lead_factor_is_parsed_with_default_1(tmp_path: Path) -> None:
+    assert load_codebook(write(tmp_path, MINI)).lead_factor == 1.0  # left out: rule <= 1.2.0
+    for value, expected in (("1", 1.0), ("2", 2.0), ("1.5", 1.5), ("3.0", 3.0)):
+        cb = load_codebook(write(tmp_path, with_lead_factor(value), f"lf{value}.yaml"))
+        assert cb.lead_factor == expected and isinstance(cb.lead_factor, float)
+    assert load_codebook().lead_factor == 2.0  # the shipped rule (docs/frames.md, section 7)
+
+
+def test_hash_records_the_lead_factor(tmp_path: Path) -> None:
+    def sha(text: str, name: str) -> str:
+        return load_codebook(write(tmp_path, text, name)).sha256
+
+    absent, one = sha(MINI, "absent.yaml"), sha(with_lead_factor("1"), "one.yaml")
+    two, three = sha(with_lead_factor("2"), "two.yaml"), sha(with_lead_factor("3"), "3.yaml")
+    assert len({one, two, three}) == 3  # another factor, another hash
+    assert absent == one  # left out means 1: the same rule, so the same content
+    assert sha(with_lead_factor("2.0"), "two-float.yaml") == two  # 2 and 2.0 are one value
+
+
+@pytest.mark.parametrize("value", ["0.5", "0", "-2", "abc", "true", ".nan", ".inf", "[2]", "''"])
+def test_bad_lead_factor_is_rejected_with_file_line_and_value(tmp_path: Path,
+                                                             value: str) -> None:
+    msg = error_of(tmp_path, with_lead_factor(value))
+    assert "lead_factor must be a number >= 1" in msg
+    assert "cb.yaml:4:" in msg and "(value: " in msg
 
 
 def test_a_term_may_belong_to_two_frames(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 import warnings
 from pathlib import Path
@@ -15,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import frames
-from framing.codebook import load_codebook
+from framing.codebook import Codebook, default_codebook_path, load_codebook
+from framing.errors import ConfigError
 from framing.kwic import display_width, format_kwic, kwic
 from framing.textview import analysis_view
 from framing.tokens import Token, default_tokenizer, token_kind
@@ -32,6 +34,7 @@ RULES_CB = """\
 version: test
 rules:
   dominant_threshold: 1.0
+  lead_factor: 2
   negation:
     window: 3
     negators: [不, 沒有, 並非]
@@ -265,9 +268,44 @@ def test_lead_sentence_hits_count_twice_for_dominance(cb) -> None:
     p = frames.score_units([unit_of(["挖角", "。", "焦慮", "，", "戰略"])], cb,
                            lead_factor=1.0)["paragraphs"].iloc[0]
     assert (p.dominant_frame, p.dominant_weight) == ("b", 1.5)
+    for bad in (0.5, 0.0, float("nan"), float("inf")):  # the codebook's own bounds
+        with pytest.raises(ConfigError, match="lead_factor must be a number >= 1"):
+            frames.score_units([unit_of(["挖角"])], cb, lead_factor=bad)
     # A negated lead hit counts 0 (here: 並非 挖角), so b wins.
     p = score(cb, unit_of(["並非", "挖角", "。", "挖角", "焦慮", "戰略"]))["paragraphs"].iloc[0]
     assert (p.dominant_frame, p.dominant_weight) == ("b", 1.5)
+
+
+def lead_codebook(tmp_path: Path, factor: str | None) -> Codebook:
+    """RULES_CB with ``lead_factor`` set to ``factor`` (left out when None)."""
+    line = "" if factor is None else f"  lead_factor: {factor}\n"
+    path = tmp_path / f"lead-{factor}.yaml"
+    path.write_text(RULES_CB.replace("  lead_factor: 2\n", line), encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_the_codebook_field_drives_the_lead_rule(tmp_path: Path) -> None:
+    # Paragraph 挖角。焦慮，戰略 (hand-made tokens): a = 挖角 1 in the lead; b = 焦慮 1 +
+    # 戰略 0.5 = 1.5 after it. Both present (>= 1).
+    unit = unit_of(["挖角", "。", "焦慮", "，", "戰略"])
+    expected = {
+        None: ("b", 1.5, 1.0),  # left out: 1, plain weights 1 vs 1.5
+        "1": ("b", 1.5, 1.0),
+        "1.5": ("", 1.5, 1.5),  # a 1 × 1.5 = 1.5 ties b 1.5: no dominant frame
+        "2": ("a", 1.0, 2.0),  # a 1 × 2 = 2 beats b 1.5; dominant_weight stays plain
+    }
+    for factor, (dom, weight, read) in expected.items():
+        book = lead_codebook(tmp_path, factor)
+        assert book.lead_factor == read
+        # score_article (what framing analyze runs per article) takes no factor: the
+        # codebook's own decides.
+        row = frames.score_article([unit], book)["paragraphs"][0]
+        assert (row["dominant_frame"], row["dominant_weight"]) == (dom, weight), factor
+        assert row["tied_frames"] == ("a|b" if factor == "1.5" else "")
+        assert frames.score_units([unit], book)["paragraphs"].iloc[0].dominant_frame == dom
+    # The override of score_units beats the field (scripts/codebook_holdout.py relies on it).
+    one = frames.score_units([unit], lead_codebook(tmp_path, "2"), lead_factor=1)
+    assert one["paragraphs"].iloc[0].dominant_frame == "b"
 
 
 def test_dominant_frame_from_scores(cb) -> None:
@@ -381,7 +419,7 @@ def test_yun_media_has_the_larger_strategic_anxiety_share(seed_outlets) -> None:
 
 @pytest.mark.xfail(strict=True, reason="known limitation, reported in docs/frames.md: the "
                    "lexicon counts 雲媒體's dense talent-war vocabulary; human coders see "
-                   "JER學家 as the talent-war piece (codebook 1.3.0: 36% vs 39%; no "
+                   "JER學家 as the talent-war piece (codebook 1.3.x: 36% vs 39%; no "
                    "pre-registered dominance rule chosen on agreement reproduces it)")
 def test_jer_has_the_larger_talent_war_share(seed_outlets) -> None:
     tw = seed_outlets[seed_outlets.frame == "talent_war_drama"].set_index("outlet")
@@ -483,10 +521,18 @@ def test_fast_split_check_equals_the_naive_one(cb, tokens: list[str]) -> None:
         assert m.splits == naive_split_rows(u, cb, hit_spans_of(m), key)
 
 
-def test_holdout_script_partitions_the_paragraphs() -> None:
+def test_holdout_script_partitions_the_paragraphs(tmp_path: Path) -> None:
     mod, cb = holdout_module(), load_codebook()
-    agree, shares = mod.holdout_tables(ROOT / "corpora/ai-talent-war", [cb, cb], n_boot=0,
-                                       lead_factors=[1.0, 2.0])
+    # The shipped codebook without its lead_factor line: the rule up to 1.2.0 (factor 1).
+    plain = tmp_path / "no-lead-factor.yaml"
+    text = default_codebook_path().read_text(encoding="utf-8")
+    plain.write_text(re.sub(r"(?m)^  lead_factor: .*\n", "", text, count=1), encoding="utf-8")
+    old = load_codebook(plain)
+    assert (old.lead_factor, cb.lead_factor) == (1.0, 2.0) and old.sha256 != cb.sha256
+    with pytest.raises(ConfigError, match="one lead factor or one per codebook"):
+        mod.holdout_tables(ROOT / "corpora/ai-talent-war", [old, cb], lead_factors=[1, 2, 2])
+    # Without overrides each codebook is scored with its own factor, which the rows record.
+    agree, shares = mod.holdout_tables(ROOT / "corpora/ai-talent-war", [old, cb], n_boot=0)
     n = agree.drop_duplicates("half").set_index("half")["n_units"]
     assert n["held_out_odd"] + n["development_even"] == n["all"] == 93
     assert set(agree["metric"]) == {"primary_alpha", "primary_pct_agree",
@@ -496,7 +542,8 @@ def test_holdout_script_partitions_the_paragraphs() -> None:
     assert tw["n_dominant"].to_dict() == {(1.0, "JER學家"): 21, (1.0, "雲媒體"): 16,
                                           (2.0, "JER學家"): 20, (2.0, "雲媒體"): 15}
     text = mod.format_agreement(agree)
-    assert "| 1.3.0 | 1 | held_out_odd | 46 |" in text and "| 1.3.0 | 2 | all | 93 |" in text
+    v = cb.version
+    assert f"| {v} | 1 | held_out_odd | 46 |" in text and f"| {v} | 2 | all | 93 |" in text
     # Presence does not depend on the dominance rule.
     pres = agree[(agree.metric == "macro_f1_presence")].groupby("half")["value"].nunique()
     assert (pres == 1).all()
@@ -517,7 +564,8 @@ def test_holdout_candidates_reproduce_the_library_rules(seed_prepared) -> None:
     # weight+lead must be the shipped rule and its weight the rule up to 1.2.0.
     mod, cb = holdout_module(), load_codebook()
     tables = frames.score_units(seed_prepared.units, cb)
-    for name, factor in (("weight+lead", frames.LEAD_FACTOR), ("weight", 1.0)):
+    assert cb.lead_factor == 2  # the shipped rule is the candidate weight+lead
+    for name, factor in (("weight+lead", cb.lead_factor), ("weight", 1.0)):
         lib = frames.score_units(seed_prepared.units, cb, lead_factor=factor)["paragraphs"]
         lib = lib[lib.frames_scored][["doc_id", "para_id", "dominant_frame"]]
         mine = mod.candidate_dominance(seed_prepared, cb, tables, name)
@@ -733,7 +781,8 @@ def test_cli_codebook_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str
                    encoding="utf-8")
     assert main(["codebook", "validate", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "duplicate term" in err and "bad.yaml:19" in err and "Traceback" not in err
+    # RULES_CB line 19 is the first 挖角, 20 the copy.
+    assert "duplicate term" in err and "bad.yaml:20" in err and "Traceback" not in err
     assert main(["codebook", "show", "--csv", str(tmp_path / "terms.csv")]) == 0
     assert "[talent_war_drama]" in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "terms.csv")) == len(load_codebook().to_frame())
