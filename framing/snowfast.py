@@ -407,8 +407,10 @@ def load_segmenter_arrays(
 
 def _as_array(a: np.ndarray) -> array:
     # array.array gives plain Python ints on indexing (numpy scalars would be slow and would
-    # turn the float arithmetic into numpy's).
-    return array("q", a.astype(np.int64).tobytes())
+    # turn the float arithmetic into numpy's). One copy, in native byte order.
+    out = array("q")
+    out.frombytes(np.ascontiguousarray(a, dtype=np.int64).view(np.uint8))
+    return out
 
 
 def _decode(code_points: np.ndarray) -> str:
