@@ -29,6 +29,11 @@ analyze: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
+# The benchmark (bench/README.md): 1k and 10k articles by default; SIZES="1000 10000 100000".
+SIZES ?= 1000 10000
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --sizes $(SIZES)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check framing tests bench
 
