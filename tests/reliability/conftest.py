@@ -5,6 +5,9 @@
 - The ``figure`` fixture records a measured figure (``record_property("figure:NAME", ...)``);
   the figures are printed at the end of a run of this folder, so
   ``pytest tests/reliability -n 2`` ends with the table that ``RELIABILITY.md`` quotes.
+- :func:`build_tiny` writes the TINY corpus (four short articles, two outlets, both
+  scripts, exact and approximate dates) that every ``framing analyze`` run of the suite uses,
+  with :data:`ANALYZE_FLAGS` (no figures, no cache, 200 resamples) so a run takes seconds.
 - The ``warm`` fixture is one warm framing process per test worker (``forkserver.py``) that
   runs commands in forked children: SnowNLP's tables are loaded once, each command still runs
   in its own process that can be killed, and time zone and locale can differ per command.
@@ -13,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -72,6 +76,52 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         terminalreporter.section("reliability figures")
         for name, value in sorted(set((k, str(v)) for k, v in rows)):
             terminalreporter.write_line(f"{name}: {value}")
+
+
+# --------------------------------------------------------------------------- TINY corpus
+
+#: Article file -> (text, outlet, date) of the TINY corpus.
+TINY = {
+    "a.txt": ("祖克柏親自出馬搶人才\nMeta 成立超級智能實驗室，由 Scale AI 創始人汪濤領軍。\n"
+              "業界人士指出，簽約獎金只是薪酬結構的一部分，真正的價值在於股票。\n（科技日報）\n",
+              "科技日報", "2025-07-03"),
+    "b.txt": ("Meta 高薪挖角 OpenAI 研究员\n"
+              "据报道，扎克伯格亲自给候选人发邮件，开出上亿美元的薪酬。\n"
+              "分析人士认为，这场人才争夺战反映出大模型竞争的战略焦虑。\n",
+              "新浪", "2025-06"),
+    "c.txt": ("小扎的超级智能实验室继续招人，多名研究员确认加入。\n外界认为薪酬并非唯一原因，"
+              "公司面临人才流失的危机。\n", "新浪", "2025-06-15"),
+    "d.txt": ("OpenAI 內部備忘錄指出，公司正在重新校準薪酬。\n研究人員對挖角感到焦慮，"
+              "但也有人認為這是成功的機會。\n", "科技日報", "2025-W27"),
+}
+#: Flags of every analyze run of the suite (same flags in every cell, so outputs compare).
+ANALYZE_FLAGS = ("--no-figures", "--no-cache", "--n-boot", "200", "--jobs", "1")
+
+
+def build_tiny(root: Path, names: tuple[str, ...] = tuple(TINY)) -> Path:
+    """Make the TINY corpus (or the articles ``names`` of it) at ``root``."""
+    from framing.corpus import add_articles, init_corpus
+
+    init_corpus(root)
+    src = root.parent / f".{root.name}-src"
+    src.mkdir(exist_ok=True)
+    for name in names:
+        text, outlet, date = TINY[name]
+        (src / name).write_text(text, encoding="utf-8")
+        add_articles(root, [src / name], outlet=outlet, date=date, title=text.split("\n")[0])
+    return root
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file under ``folder`` (hidden ones included)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def framing_command() -> list[str]:
+    """The installed ``framing`` command (or ``python -m framing``)."""
+    exe = Path(sys.executable).with_name("framing")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "framing"]
 
 
 # --------------------------------------------------------------------------- warm process
