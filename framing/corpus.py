@@ -657,6 +657,9 @@ def init_corpus(root: str | os.PathLike[str]) -> Path:
         raise CorpusError("path exists and is not a folder", str(path))
     try:
         (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+        # A killed init may have left its temporary manifest; there is no corpus (and so no
+        # other writer) until the manifest exists.
+        atomic.remove_stale_temps(path)
         atomic.write_text(path / MANIFEST, manifest_text(list(MANIFEST_COLUMNS), []))
     except OSError as exc:
         raise CorpusError(f"cannot create the corpus: {exc.strerror}",
