@@ -101,7 +101,7 @@ _TIE_MARGIN = 2.0**-50
 #: Bits of a code point in a packed character pair (all of Unicode fits in 21).
 _CP_BITS = 21
 #: Version of the compact arrays' layout; a cache file of another version is rebuilt.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 #: The compact segmenter model: array name -> (dtype, number of dimensions).
 _ARRAYS = {
     # Model characters as code points, row 0 the begin-of-sentence symbol (code point 0).
@@ -111,15 +111,17 @@ _ARRAYS = {
     "uni": ("<i8", 2),
     # Character pairs (c1, c2) that have a bigram or a trigram ending in them, sorted.
     "pairs": ("<u4", 2),
-    # bi_tag/bi_count[bi_start[j]:bi_start[j + 1]]: bigram counts of pair j, tag t1*4+t2.
+    # bi_tag/bi_log[bi_start[j]:bi_start[j + 1]]: for the bigrams of pair j, tag t1*4+t2,
+    # log(uni + bi) of the transition (c1, t1) -> (c2, t2), as SnowNLP computes it.
     "bi_start": ("<i8", 1),
     "bi_tag": ("<i8", 1),
-    "bi_count": ("<i8", 1),
-    # tri_key/tri_count[tri_start[j]:tri_start[j + 1]]: trigrams (c0, c1, c2) ending in
-    # pair j, keyed ord(c0)*64 + t0*16 + t1*4 + t2 and sorted by that key.
+    "bi_log": ("<f8", 1),
+    # tri_key/tri_log[tri_start[j]:tri_start[j + 1]]: trigrams (c0, c1, c2) ending in pair j
+    # whose trigram term is not 0, keyed ord(c0)*64 + t0*16 + t1*4 + t2 (sorted), with
+    # log(uni + bi + tri) of the transition.
     "tri_start": ("<i8", 1),
     "tri_key": ("<i8", 1),
-    "tri_count": ("<i8", 1),
+    "tri_log": ("<f8", 1),
 }
 
 
@@ -264,23 +266,39 @@ def _ngram_arrays(counts: dict, order: int, cp_of: dict[str, int]
     return pair, key, values
 
 
-def _grouped(pair_codes: np.ndarray, keys: np.ndarray, counts: np.ndarray,
-             pairs: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Entries sorted by (pair, key), with start offsets per pair of ``pairs``."""
-    order = np.lexsort((keys, pair_codes))
-    pair_codes, keys, counts = pair_codes[order], keys[order], counts[order]
-    same = (pair_codes[1:] == pair_codes[:-1]) & (keys[1:] == keys[:-1])
-    if same.any():
+def _sorted_entries(pair: np.ndarray, key: np.ndarray, *values: np.ndarray,
+                    what: str) -> tuple[np.ndarray, ...]:
+    """Entries sorted by (pair, key); a (pair, key) listed twice is an error."""
+    order = np.lexsort((key, pair))
+    pair, key = pair[order], key[order]
+    if ((pair[1:] == pair[:-1]) & (key[1:] == key[:-1])).any():
         raise FramingError(f"SnowNLP's model lists a {what} twice")
-    start = np.searchsorted(pair_codes, pairs, side="left")
-    return np.append(start, len(pair_codes)).astype(np.int64), keys, counts
+    return (pair, key, *(v[order] for v in values))
+
+
+def _logs(values: np.ndarray) -> np.ndarray:
+    # math.log, not numpy's log: SnowNLP takes Python's (libm's) logarithm, and numpy's own
+    # implementation may differ in the last bit.
+    log, neg = math.log, _NEG
+    return np.array([log(v) if v != 0 else neg for v in values.tolist()], dtype=np.float64)
+
+
+def _lookup(sorted_keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position, found) of each query in a sorted key array."""
+    pos = np.minimum(np.searchsorted(sorted_keys, queries), max(len(sorted_keys) - 1, 0))
+    found = sorted_keys[pos] == queries if len(sorted_keys) else np.zeros(len(queries), bool)
+    return pos, found
 
 
 def _compact(model: dict) -> tuple[dict[str, np.ndarray], dict]:
     """SnowNLP's segmenter model as the flat arrays of :data:`_ARRAYS` plus its scalars.
 
-    The counts are the model's own integers, so every float computed from them is the one
-    SnowNLP computes.
+    Each transition's sum is formed with SnowNLP's operations in SnowNLP's order
+    (``CharacterBasedGenerativeModel.log_prob``: ``l1 * (count / total)``, then
+    ``+ div(l2 * count, count)``, then ``+ div(l3 * count, count)``, ``div`` being 0 for a
+    zero denominator) on the model's own integers. numpy's elementwise ``+ * /`` on float64
+    are IEEE operations rounded exactly as Python's, and the logarithm is Python's, so
+    every value is the float SnowNLP computes.
     """
     if tuple(model["status"]) != _TAGS:
         raise FramingError(
@@ -289,6 +307,11 @@ def _compact(model: dict) -> tuple[dict[str, np.ndarray], dict]:
     if any(model[name]["none"] != 0 for name in ("uni", "bi", "tri")):
         # The tables below treat an unseen n-gram as a zero count.
         raise FramingError("unexpected SnowNLP segmenter model: unseen n-gram count is not 0")
+    scalars = {"l1": model["l1"], "l2": model["l2"], "l3": model["l3"],
+               "uni_total": model["uni"]["total"]}
+    if not all(isinstance(v, float) for v in scalars.values()):
+        raise FramingError(f"unexpected SnowNLP segmenter weights {scalars!r}")
+    l1, l2, l3, total = scalars["l1"], scalars["l2"], scalars["l3"], scalars["uni_total"]
     uni: dict[int, list[int]] = {0: [0, 0, 0, 0]}
     cp_of = _code_points({char for char, _ in model["uni"]["d"]})
     cps, tags, values = _ngram_arrays(model["uni"]["d"], 1, cp_of)
@@ -297,26 +320,49 @@ def _compact(model: dict) -> tuple[dict[str, np.ndarray], dict]:
             uni[0] = [count] * 4
         else:
             uni.setdefault(cp, [0, 0, 0, 0])[tag] = count
-    chars = sorted(uni)  # code point 0 (begin of sentence) first
-    bi_pair, bi_tag, bi_count = _ngram_arrays(model["bi"]["d"], 2, cp_of)
+    chars = np.array(sorted(uni), dtype=np.int64)  # code point 0 (begin of sentence) first
+    uni_counts = np.array([uni[cp] for cp in chars.tolist()], dtype=np.int64).reshape(-1, 4)
+    uni_terms = l1 * (uni_counts.astype(np.float64) / total)  # l1 * freq(char, tag)
+    mask = (1 << _CP_BITS) - 1
+
+    def unigram(cp: np.ndarray, tag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        row, seen = _lookup(chars, cp)
+        return np.where(seen, uni_counts[row, tag], 0), np.where(seen, uni_terms[row, tag], 0.0)
+
+    # Bigrams, sorted by pair then tag: uni(c2, t2) + div(l2 * count, count(c1, t1)).
+    bi_pair, bi_tag, bi_count = _sorted_entries(
+        *_ngram_arrays(model["bi"]["d"], 2, cp_of), what="bigram")
+    den, _ = unigram(bi_pair >> _CP_BITS, bi_tag >> 2)
+    _, term = unigram(bi_pair & mask, bi_tag & 3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bi_sum = term + np.where(den != 0, (l2 * bi_count) / den, 0.0)
+    # Trigrams: + div(l3 * count, count((c0, t0), (c1, t1))); where that term is 0 the sum,
+    # hence the log, is the bigram transition's, and the trigram is left out.
     tri_pair, tri_key, tri_count = _ngram_arrays(model["tri"]["d"], 3, cp_of)
+    bi_full = bi_pair * 16 + bi_tag  # sorted, as bi_pair then bi_tag are
+    c0, index = tri_key >> 6, tri_key & 63
+    pos, seen = _lookup(bi_full, ((c0 << _CP_BITS) | (tri_pair >> _CP_BITS)) * 16 + (index >> 2))
+    den = np.where(seen, bi_count[pos], 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tri_term = np.where(den != 0, (l3 * tri_count) / den, 0.0)
+    keep = tri_term != 0
+    tri_pair, tri_key, tri_term, index = tri_pair[keep], tri_key[keep], tri_term[keep], index[
+        keep]
+    pos, seen = _lookup(bi_full, tri_pair * 16 + (index & 15))
+    _, term = unigram(tri_pair & mask, index & 3)
+    tri_sum = np.where(seen, bi_sum[pos], term) + tri_term
+    tri_pair, tri_key, tri_sum = _sorted_entries(tri_pair, tri_key, tri_sum, what="trigram")
     pairs = np.sort(np.concatenate([bi_pair, tri_pair]))  # np.union1d is slower here
     pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])]
-    bi_start, bi_tag, bi_count = _grouped(bi_pair, bi_tag, bi_count, pairs, "bigram")
-    tri_start, tri_key, tri_count = _grouped(tri_pair, tri_key, tri_count, pairs, "trigram")
     arrays = {
-        "chars": np.array(chars, dtype="<u4"),
-        "uni": np.array([uni[cp] for cp in chars], dtype="<i8").reshape(-1, 4),
-        "pairs": np.stack([pairs >> _CP_BITS, pairs & ((1 << _CP_BITS) - 1)], axis=1)
-        .astype("<u4"),
-        "bi_start": bi_start, "bi_tag": bi_tag, "bi_count": bi_count,
-        "tri_start": tri_start, "tri_key": tri_key, "tri_count": tri_count,
+        "chars": chars, "uni": uni_counts,
+        "pairs": np.stack([pairs >> _CP_BITS, pairs & mask], axis=1),
+        "bi_start": np.append(np.searchsorted(bi_pair, pairs), len(bi_pair)),
+        "bi_tag": bi_tag, "bi_log": _logs(bi_sum),
+        "tri_start": np.append(np.searchsorted(tri_pair, pairs), len(tri_pair)),
+        "tri_key": tri_key, "tri_log": _logs(tri_sum),
     }
     arrays = {name: np.ascontiguousarray(a, dtype=_ARRAYS[name][0]) for name, a in arrays.items()}
-    scalars = {"l1": model["l1"], "l2": model["l2"], "l3": model["l3"],
-               "uni_total": model["uni"]["total"]}
-    if not all(isinstance(v, float) for v in scalars.values()):
-        raise FramingError(f"unexpected SnowNLP segmenter weights {scalars!r}")
     return arrays, scalars
 
 
@@ -413,6 +459,12 @@ def _as_array(a: np.ndarray) -> array:
     return out
 
 
+def _as_floats(a: np.ndarray) -> array:
+    out = array("d")
+    out.frombytes(np.ascontiguousarray(a, dtype=np.float64).view(np.uint8))
+    return out
+
+
 def _decode(code_points: np.ndarray) -> str:
     return code_points.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
@@ -448,9 +500,9 @@ class _Segmenter:
         self._pair_second = _as_array(pairs[:, 1])
         self._bi_start, self._tri_start = (_as_array(arrays["bi_start"]),
                                            _as_array(arrays["tri_start"]))
-        self._bi_tag, self._bi_count = _as_array(arrays["bi_tag"]), _as_array(arrays["bi_count"])
-        self._tri_key = _as_array(arrays["tri_key"])
-        self._tri_count = _as_array(arrays["tri_count"])
+        self._bi_tag, self._bi_log = _as_array(arrays["bi_tag"]), _as_floats(arrays["bi_log"])
+        self._tri_key, self._tri_log = (_as_array(arrays["tri_key"]),
+                                        _as_floats(arrays["tri_log"]))
         self._pair_cache: dict[str, tuple] = {}
         self._lone_cache: dict[str, tuple] = {}
         self._tri_cache: dict[str, tuple | None] = {}
@@ -468,39 +520,20 @@ class _Segmenter:
             self._uni_cache[char] = hit
         return hit
 
-    def _pair_id(self, c1: str, c2: str) -> int | None:
-        """Index of the pair (c1, c2) in the compact arrays (None: no n-gram has it)."""
-        span = self._pair_range.get(c1)
-        if span is None:
-            return None
-        code = ord(c2)
-        j = bisect_left(self._pair_second, code, *span)
-        return j if j < span[1] and self._pair_second[j] == code else None
-
-    def _bigrams(self, j: int | None) -> list[int] | None:
-        """Bigram counts of pair ``j``, indexed t1*4+t2 (None: no such pair)."""
-        if j is None:
-            return None
-        counts = [0] * 16
-        tags, values = self._bi_tag, self._bi_count
-        for r in range(self._bi_start[j], self._bi_start[j + 1]):
-            counts[tags[r]] = values[r]
-        return counts
-
     def _new_lone(self, c2: str) -> tuple:
         """Tables of any pair (c1, c2) without n-grams: the unigram terms, in all 4 rows."""
-        terms = self._unigram(c2)[1]
-        logs = [math.log(v) if v != 0 else _NEG for v in terms]
-        hit = (list(terms) * 4, logs * 4, None, 0, 0, _largest_abs(logs))
+        logs = [math.log(v) if v != 0 else _NEG for v in self._unigram(c2)[1]]
+        # Tuples of floats (not lists): the garbage collector stops tracking them, so
+        # hundreds of thousands of cached tables cost it nothing.
+        hit = (tuple(logs * 4), 0, 0, _largest_abs(logs))
         self._lone_cache[c2] = hit
         return hit
 
     def _pair(self, c1: str, c2: str) -> tuple:
         """Transition tables of the character pair (c1, c2), c2 a character the model saw.
 
-        ``(sums, logs, bigram counts, trigram start, trigram end, largest |log|)``: the
-        uni + bi terms and their logs (``-inf`` for 0) for (tag of c1, tag of c2) at index
-        t1*4+t2; the pair's bigram counts (None if none); the slice of the trigram arrays
+        ``(logs, trigram start, trigram end, largest |log|)``: log(uni + bi) (``-inf`` for
+        0) for (tag of c1, tag of c2) at index t1*4+t2; the slice of the trigram arrays
         that ends in this pair; and an upper bound of the finite ``|log|`` (for the tie
         test of :meth:`tag_pruned`).
         """
@@ -515,39 +548,24 @@ class _Segmenter:
             code, second = ord(c2), self._pair_second
             j = bisect_left(second, code, lo, hi)
             if j < hi and second[j] == code:
-                hit = self._bigram_tables(c1, j, hit)
+                # An unseen bigram adds 0.0, which leaves the unigram term's float (and log)
+                # unchanged: only the entries with a bigram differ from the lone tables.
+                logs, largest = list(hit[0]), hit[3]
+                tags, values, neg = self._bi_tag, self._bi_log, _NEG
+                bos = c1 == _BOS
+                for r in range(self._bi_start[j], self._bi_start[j + 1]):
+                    index, lv = tags[r], values[r]
+                    if lv != neg and abs(lv) > largest:
+                        largest = abs(lv)
+                    if bos:  # one begin-of-sentence "tag", repeated in every slot
+                        logs[index] = logs[index + 4] = logs[index + 8] = logs[index + 12] = lv
+                    else:
+                        logs[index] = lv
+                hit = (tuple(logs), self._tri_start[j], self._tri_start[j + 1], largest)
         if len(self._pair_cache) >= _PAIR_CACHE_SIZE:
             self._pair_cache.clear()
         self._pair_cache[c1 + c2] = hit
         return hit
-
-    def _bigram_tables(self, c1: str, j: int, lone: tuple) -> tuple:
-        """Tables of pair ``j`` (first character ``c1``): the lone tables plus its bigrams.
-
-        An unseen bigram adds 0.0, which leaves the unigram term's float unchanged: only the
-        entries with a bigram count differ from the lone tables. The terms are SnowNLP's
-        ``uni + div(l2 * count, count(c1, t1))`` (``div`` is 0 for a zero denominator).
-        """
-        terms, (sums, logs) = lone[0], (list(lone[0]), list(lone[1]))
-        dens = self._uni_counts.get(c1, (0, 0, 0, 0))
-        counts = [0] * 16
-        largest = lone[5]
-        l2, tags, values, log, neg = self.l2, self._bi_tag, self._bi_count, math.log, _NEG
-        bos = c1 == _BOS
-        for r in range(self._bi_start[j], self._bi_start[j + 1]):
-            index, count = tags[r], values[r]
-            counts[index] = count
-            den = dens[0] if bos else dens[index >> 2]
-            v = terms[index & 3] + (l2 * count / den if den != 0 else 0)
-            lv = log(v) if v != 0 else neg
-            if lv != neg and abs(lv) > largest:
-                largest = abs(lv)
-            if bos:  # one begin-of-sentence "tag", repeated in every slot
-                for k in range(index, 16, 4):
-                    sums[k], logs[k] = v, lv
-            else:
-                sums[index], logs[index] = v, lv
-        return (sums, logs, counts, self._tri_start[j], self._tri_start[j + 1], largest)
 
     def _triple(self, c0: str, c1: str, c2: str, pair: tuple) -> tuple | None:
         """None if no trigram of these characters was seen, else (overrides, keys, largest).
@@ -556,39 +574,25 @@ class _Segmenter:
         zero (elsewhere the pair's log applies); keys are the t1*4+t2 indices that have an
         override; largest is the largest ``|override|``. ``pair``: ``self._pair(c1, c2)``.
         """
-        if pair[3] == pair[4]:
+        if pair[1] == pair[2]:
             return None
         hit = self._tri_cache.get(c0 + c1 + c2, pair)
         return hit if hit is not pair else self._new_triple(c0, c1, c2, pair)
 
     def _new_triple(self, c0: str, c1: str, c2: str, pair: tuple) -> tuple | None:
-        sums, _, _, lo, hi, _ = pair
+        _, lo, hi, _ = pair
         tri_key = self._tri_key
         base = ord(c0) * 64  # _BOS is code point 0, as in the arrays
         lo = bisect_left(tri_key, base, lo, hi)
         hit = None
         if lo < hi and tri_key[lo] < base + 64:
             hi = bisect_left(tri_key, base + 64, lo, hi)
-            prev = self._pair_cache.get(c0 + c1)
-            dens = prev[2] if prev is not None else self._bigrams(self._pair_id(c0, c1))
-            over: dict[int, float] = {}
-            l3, counts, log, neg = self.l3, self._tri_count, math.log, _NEG
-            largest = 0.0
-            for r in range(lo, hi) if dens is not None else ():
-                index = tri_key[r] - base  # t0*16 + t1*4 + t2
-                # SnowNLP's div(l3 * count, count((c0, t0), (c1, t1))), BOS tags 0 in both;
-                # a zero term leaves SnowNLP's sum, hence its log, unchanged.
-                den = dens[index >> 2]
-                tri = l3 * counts[r] / den if den != 0 else 0
-                if tri != 0:
-                    v = sums[index & 15] + tri
-                    lv = over[index] = log(v) if v != 0 else neg
-                    if lv != neg and abs(lv) > largest:
-                        largest = abs(lv)
+            values, neg = self._tri_log, _NEG
+            over = {tri_key[r] - base: values[r] for r in range(lo, hi)}  # t0*16+t1*4+t2
             if c0 == _BOS:  # one begin-of-sentence "tag", repeated in every slot
                 over.update({z * 16 + k: v for k, v in list(over.items()) for z in (1, 2, 3)})
-            if over:
-                hit = (over, tuple(sorted({k & 15 for k in over})), largest)
+            hit = (over, tuple(sorted({k & 15 for k in over})),
+                   max([abs(v) for v in over.values() if v != neg], default=0.0))
         if len(self._tri_cache) >= _PAIR_CACHE_SIZE:
             self._tri_cache.clear()
         self._tri_cache[c0 + c1 + c2] = hit
@@ -610,7 +614,7 @@ class _Segmenter:
         found, pair, tri = self._tables(run, 0)
         score = [_NEG] * 16
         for b in range(4):
-            lp = (pair[1][b] if tri is None else tri[0].get(b, pair[1][b])) if found else 0.0
+            lp = (pair[0][b] if tri is None else tri[0].get(b, pair[0][b])) if found else 0.0
             score[b] = 0.0 + lp
         return score
 
@@ -640,9 +644,9 @@ class _Segmenter:
                 c0, c1 = c1, char
                 continue
             pair = pair_cache.get(c1 + char) or pair_of(c1, char)
-            step = pair[5]
+            step = pair[3]
             over, fix = None, []
-            if pair[3] != pair[4]:  # some trigram ends in (c1, char)
+            if pair[1] != pair[2]:  # some trigram ends in (c1, char)
                 tri = tri_cache.get(c0 + c1 + char, pair)  # pair: not looked up yet
                 if tri is pair:
                     tri = triple_of(c0, c1, char, pair)
@@ -656,7 +660,7 @@ class _Segmenter:
             # after rounding if it is within `tie` of it (|sum| <= 2 bound + |lp|, rounding
             # error <= 2**-53 |sum|): then that row is rescanned as SnowNLP scans it. (This
             # step runs once per character: the 16 sums are written out, not looped.)
-            tie = (bound + bound + pair[5]) * margin
+            tie = (bound + bound + pair[3]) * margin
             s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15 = score
             x0, z0, t0 = _best(s0, s4, s8, s12, tie)
             x1, z1, t1 = _best(s1, s5, s9, s13, tie)
@@ -666,11 +670,11 @@ class _Segmenter:
                 for a, t in enumerate((t0, t1, t2, t3)):
                     if t:
                         fix.extend(_ROWS[a])
-            l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 = pair[1]
+            l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 = pair[0]
             new = [x0 + l0, x0 + l1, x0 + l2, x0 + l3, x1 + l4, x1 + l5, x1 + l6, x1 + l7,
                    x2 + l8, x2 + l9, x2 + l10, x2 + l11, x3 + l12, x3 + l13, x3 + l14, x3 + l15]
             bp = [z0, z0, z0, z0, z1, z1, z1, z1, z2, z2, z2, z2, z3, z3, z3, z3]
-            logs = pair[1]
+            logs = pair[0]
             for k in fix:
                 # Trigram terms differ by predecessor (or an earlier one may tie after
                 # rounding): SnowNLP's scan, first strict maximum.
@@ -719,7 +723,7 @@ class _Segmenter:
             logs = ()
             if found:
                 over = tri[0] if tri is not None else {}
-                logs = [over.get(k, pair[1][k % 16]) for k in range(64)]
+                logs = [over.get(k, pair[0][k % 16]) for k in range(64)]
             zs = (0,) if i == 1 else (0, 1, 2, 3)
             new = [_NEG] * 16
             bp = [0] * 16

@@ -343,9 +343,9 @@ def test_cache_file_holds_plain_arrays_for_this_model(cache_file):
         assert set(npz.files) == {"meta", *snowfast._ARRAYS}
         meta = json.loads(npz["meta"].tobytes())
         assert all(npz[name].dtype != object for name in npz.files)
-        tri = npz["tri_count"]
+        sizes = len(npz["bi_tag"]), len(npz["tri_key"])
     assert meta["model_sha256"] == _model_sha()
-    assert len(tri) == 928492  # SnowNLP 0.12.3's trigram table
+    assert sizes == (345726, 928492)  # SnowNLP 0.12.3's bigram and trigram tables
     assert oct(cache_file.stat().st_mode & 0o777) == "0o600"
 
 
@@ -372,8 +372,8 @@ def test_stale_or_damaged_cache_is_not_used(cache_file, tmp_path):
     # Arrays changed after the digest was taken: rejected.
     with np.load(cache_file, allow_pickle=False) as npz:
         arrays = {name: npz[name] for name in npz.files}
-    arrays["tri_count"] = arrays["tri_count"].copy()
-    arrays["tri_count"][0] += 1
+    arrays["tri_log"] = arrays["tri_log"].copy()
+    arrays["tri_log"][0] = np.nextafter(arrays["tri_log"][0], 0.0)  # one bit
     forged = tmp_path / "forged.npz"
     np.savez(forged, **arrays)
     assert snowfast._read_cache(forged, sha) is None
