@@ -37,18 +37,23 @@ finite state exists, and the rare Han run in which every state ends at ``-inf`` 
 with the unpruned search, which keeps every state and SnowNLP's tie-breaking among them.
 The pruned search also takes, per previous tag, the best predecessor once for all four
 next tags: IEEE addition is monotonic, so ``x + lp`` is largest for the largest ``x``, and
-the only way an earlier predecessor can tie after rounding is checked on the runner-up (a
-tie sends that one transition to the predecessor-by-predecessor scan SnowNLP does).
+an earlier predecessor can only tie with it after rounding when the two scores are within a
+few units in the last place of the sums (:data:`_TIE_MARGIN`); such a row, and every
+transition a trigram changes per predecessor, is scanned predecessor by predecessor as
+SnowNLP scans it.
 
 **Loading.** SnowNLP's segmenter model is a 13 MB gzip of a marshalled dict of 1.3 million
-n-gram counts keyed by nested tuples; unmarshalling it alone takes about 4 s. The first
-load therefore converts it once into flat, sorted integer arrays (:func:`_compact`) and
-keeps them in framing's private cache folder (``$FRAMING_CACHE_DIR/snowfast``, see
-:func:`framing.tokens.private_cache_dir`) as an ``.npz`` file of plain numeric arrays,
-read back with ``allow_pickle=False`` (never pickle or marshal). The file is used only if
-its recorded SHA-256 of the installed ``seg.marshal.3`` equals the file's current digest
-and the SHA-256 of its arrays matches; otherwise it is rebuilt. Later loads take a fraction
-of a second; look-ups into the arrays happen per character pair and triple on first use.
+n-gram counts keyed by nested tuples; unmarshalling it alone takes about 3-4 s. The first
+load therefore converts it once (:func:`_compact`, about 10 s in all on a busy 2-core
+machine) into flat sorted arrays: per character pair, the log of each bigram transition,
+and per trigram the log of its transition, each formed with SnowNLP's own operations in
+SnowNLP's order and Python's logarithm. They are kept in framing's private cache folder
+(``$FRAMING_CACHE_DIR/snowfast``, see :func:`framing.tokens.private_cache_dir`) as an
+``.npz`` file of plain numeric arrays, read back with ``allow_pickle=False`` (never pickle
+or marshal). The file is used only if its recorded SHA-256 of the installed
+``seg.marshal.3`` equals that file's current digest and the SHA-256 of its arrays matches;
+otherwise it is rebuilt (written to a temporary name, then renamed). Later loads take about
+0.2 s; a character pair's or triple's tables are read from the arrays on first use.
 
 The one deliberate difference: ``SnowNLP('')`` raises ``ZeroDivisionError`` (its BM25 index
 divides by the text length); :func:`sentiment` raises :class:`framing.errors.FramingError`
@@ -432,7 +437,7 @@ def load_segmenter_arrays(
     """The compact arrays of SnowNLP's segmenter model file ``path``.
 
     Read from ``cache_dir`` when a verified cache file is there; otherwise computed from
-    the model (about 5 s) and, if ``cache_dir`` is given, written there.
+    the model (about 10 s) and, if ``cache_dir`` is given, written there.
     """
     raw = path.read_bytes()
     model_sha = hashlib.sha256(raw).hexdigest()
@@ -819,12 +824,13 @@ class FastSnowNLP:
         :func:`framing.tokens.private_cache_dir`).
     cache : bool
         False: neither read nor write a cache file (every load then converts SnowNLP's
-        model again, about 5 s).
+        model again, about 10 s).
 
     Notes
     -----
-    With the cache file in place loading takes well under a second; use
-    :func:`default_model` for the process-wide instance.
+    With the cache file in place loading takes about 0.2 s (plus importing numpy and
+    :mod:`framing.tokens`, whose :func:`~framing.tokens.private_cache_dir` names the
+    folder); use :func:`default_model` for the process-wide instance.
     """
 
     def __init__(self, package_dir: str | Path | None = None,

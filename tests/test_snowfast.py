@@ -394,3 +394,15 @@ def test_damaged_cache_is_rebuilt(cache_file, tmp_path, monkeypatch):
     assert snowfast._read_cache(target, _model_sha()) is not None
     assert [p.name for p in folder.iterdir()] == [cache_file.name]  # no temporary left
     shutil.rmtree(folder)
+
+
+def test_no_cache_folder_converts_in_memory(cache_file, monkeypatch, tmp_path):
+    good = snowfast._read_cache(cache_file, _model_sha())
+    calls = []
+    monkeypatch.setattr(snowfast, "_compact", lambda model: calls.append(1) or good)
+    monkeypatch.setattr(snowfast, "_unmarshal", lambda raw: {})
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path))
+    arrays, _ = snowfast.load_segmenter_arrays(
+        snowfast.snownlp_dir() / "seg" / "seg.marshal.3", None)
+    assert arrays is good[0]
+    assert calls == [1] and not any(tmp_path.iterdir())
