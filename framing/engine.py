@@ -417,6 +417,14 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
 SHARE_MAX_LEN = 32
 
 
+class _Shared(dict):
+    """value → the one shared object equal to it (the value itself on first sight)."""
+
+    def __missing__(self, key: object) -> object:
+        self[key] = key
+        return key
+
+
 def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
     """Concatenate per-article column lists into one DataFrame per table.
 
@@ -424,7 +432,7 @@ def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
     copy and the DataFrame are not both held in full for every table at once.
     """
     names = sorted({name for r in results for name in r["tables"]})
-    shared: dict[str, str] = {}
+    shared = _Shared()
     out: dict[str, pd.DataFrame] = {}
     for name in names:
         columns: dict[str, list] = {}
@@ -437,10 +445,15 @@ def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
             elif list(part) != list(columns):
                 raise ValueError(f"{name}: articles returned different columns")
             for c, values in part.items():
-                columns[c].extend(
-                    shared.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARE_MAX_LEN
-                    else v for v in values
-                )
+                first = values[0] if values else None
+                if (isinstance(first, str) and len(first) <= SHARE_MAX_LEN
+                        and set(map(type, values)) == {str}):
+                    # A column of strings, short ones judged by its first value: one object
+                    # per distinct value. Type-checked first so that True and 1 (equal keys)
+                    # are never merged; the dict lookups run in C through map().
+                    columns[c].extend(map(shared.__getitem__, values))
+                else:
+                    columns[c].extend(values)
         out[name] = pd.DataFrame(columns) if columns else pd.DataFrame(
             columns=EMPTY_COLUMNS.get(name))
         del columns

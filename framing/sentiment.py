@@ -282,7 +282,6 @@ def snownlp_gate(text: str, role: str = "body") -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=1)
 @functools.lru_cache(maxsize=65536)
 def snownlp_score(text: str) -> float:
     """``SnowNLP(text).sentiments``, exactly (cached per process).
@@ -652,12 +651,27 @@ def _explode_entities(sentences: pd.DataFrame) -> pd.DataFrame:
     return df.explode("entity")
 
 
-def _entity_stats(g: pd.DataFrame) -> pd.Series:
-    return pd.Series({
-        "n_sentences": len(g), "n_snownlp": int(g["snownlp"].notna().sum()),
-        "snownlp_mean": g["snownlp"].mean(), "n_lexicon": int(g["lexicon"].notna().sum()),
+def _entity_stats(df: pd.DataFrame, keys: list[str], articles: bool = False) -> pd.DataFrame:
+    """Per group of ``keys``: sentences, scored sentences and mean of each score.
+
+    Vectorised group aggregates (one pass each), not a Python function per group: large
+    corpora have hundreds of thousands of (article, entity) groups.
+    """
+    scores = df[keys].copy()
+    for col in ("snownlp", "lexicon"):
+        scores[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    if articles:
+        scores["doc_id_"] = df["doc_id"]
+    g = scores.groupby(keys, sort=True)
+    parts = {}
+    if articles:
+        parts["n_articles"] = g["doc_id_"].nunique()
+    parts.update({
+        "n_sentences": g.size(), "n_snownlp": g["snownlp"].count(),
+        "snownlp_mean": g["snownlp"].mean(), "n_lexicon": g["lexicon"].count(),
         "lexicon_mean": g["lexicon"].mean(),
     })
+    return pd.DataFrame(parts).reset_index()
 
 
 def entity_sentiment(sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -681,8 +695,7 @@ def entity_sentiment(sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.Data
     cols = _columns("entity_sentiment")
     if df.empty:
         return pd.DataFrame(columns=cols)
-    stats = df.groupby(["doc_id", "entity"], sort=True).apply(
-        _entity_stats, include_groups=False).reset_index()
+    stats = _entity_stats(df, ["doc_id", "entity"])
     out = _with_outlet(stats, articles)[cols]
     return _typed(out, "entity_sentiment").sort_values(["doc_id", "entity"]).reset_index(
         drop=True)
@@ -702,9 +715,7 @@ def entity_sentiment_by_outlet(sentences: pd.DataFrame, articles: pd.DataFrame
     cols = _columns("entity_sentiment_outlet")
     if df.empty:
         return pd.DataFrame(columns=cols)
-    stats = df.groupby(["outlet", "entity"], sort=True).apply(
-        lambda g: pd.concat([pd.Series({"n_articles": g["doc_id"].nunique()}),
-                             _entity_stats(g)]), include_groups=False).reset_index()
+    stats = _entity_stats(df, ["outlet", "entity"], articles=True)
     return _typed(stats[cols], "entity_sentiment_outlet")
 
 
