@@ -425,10 +425,14 @@ def _write_cache(path: Path, model_sha: str, arrays: dict[str, np.ndarray],
         raise
 
 
-def _default_cache_dir() -> Path:
+def _default_cache_dir() -> Path | None:
+    """``snowfast`` in framing's private cache folder; None if that cannot be created."""
     from framing.tokens import private_cache_dir  # imported here: it pulls in jieba
 
-    return private_cache_dir() / "snowfast"
+    try:
+        return private_cache_dir() / "snowfast"
+    except OSError:
+        return None  # a read-only home: convert in memory each time (slower, still exact)
 
 
 def load_segmenter_arrays(
@@ -484,8 +488,8 @@ class _Segmenter:
     """
 
     def __init__(self, arrays: dict[str, np.ndarray], scalars: dict) -> None:
-        self.l1, self.l2, self.l3 = scalars["l1"], scalars["l2"], scalars["l3"]
-        self._uni_total = scalars["uni_total"]
+        # l2 and l3 are already in the arrays' logs; l1 also weighs the unigram-only tables.
+        self.l1, self._uni_total = scalars["l1"], scalars["uni_total"]
         uni = arrays["uni"]
         self._uni_counts = dict(zip(_decode(arrays["chars"]), map(tuple, uni.tolist()),
                                     strict=True))
