@@ -61,7 +61,9 @@ codebook (:mod:`framing.codebook`). The rules, in the order they apply:
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -187,7 +189,13 @@ PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
 
 def token_form(token: Token) -> str:
     """Matching form of a token: its analysis text without white space, Latin lower-cased."""
-    return "".join(_lower1(ch) for ch in token.text if not ch.isspace())
+    return _matching_form(token.text)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _matching_form(text: str) -> str:
+    # Cached: a corpus has far fewer distinct token texts than tokens.
+    return "".join(_lower1(ch) for ch in text if not ch.isspace())
 
 
 def is_word(token: Token) -> bool:
@@ -275,14 +283,22 @@ def find_negator(
     return None
 
 
-def _squeezed(view: str) -> tuple[str, list[int]]:
+def _squeezed(view: str) -> tuple[str, Sequence[int]]:
     """The view without white space and lower-cased, with each character's original offset."""
+    if _WHITE.search(view) is None and view.lower() == view:
+        # Nothing to drop or lower-case (the usual Chinese paragraph): offsets are positions.
+        # (str.lower() of the whole string equals it only if every character lowers to itself.)
+        return view, range(len(view))
     chars, where = [], []
     for pos, ch in enumerate(view):
         if not ch.isspace():
             chars.append(_lower1(ch))
             where.append(pos)
     return "".join(chars), where
+
+
+#: One white-space character (the same set as ``str.isspace``).
+_WHITE = re.compile(r"\s")
 
 
 def _latin_edge_ok(view: str, start: int, end: int, form: str) -> bool:
