@@ -264,7 +264,7 @@ def test_tiny_model_every_run(tiny):
     check()
 
 
-def test_random_tiny_models(monkeypatch):
+def test_random_tiny_models():
     # A new model per example (SnowNLP's training and framing's conversion): 300 cost ~4 s.
     @settings(max_examples=min(EXAMPLES, 300), derandomize=True, deadline=None)
     @given(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5), min_size=1,
@@ -273,8 +273,6 @@ def test_random_tiny_models(monkeypatch):
                     min_size=1, max_size=5))
     def check(sentences, runs):
         model, saved = snownlp_trained(sentences)
-        if not all(isinstance(saved[k], float) for k in ("l1", "l2", "l3")):
-            return  # SnowNLP's div returns int 0 when no trigram decides; not a real model
         seg = snowfast._Segmenter(*snowfast._compact(saved))
         for run in runs:
             assert framing_tags(seg, run) == snownlp_tags(model, run), (sentences, run)
