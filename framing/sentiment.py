@@ -288,8 +288,9 @@ def snownlp_score(text: str) -> float:
 
     Computed by :mod:`framing.snowfast`, a reimplementation of SnowNLP's segmenter and
     classifier that loads SnowNLP's own model files and gives the same float bit for bit
-    (tested on every line of SnowNLP's training texts and on live SnowNLP), about ten times
-    faster. Gate texts with :func:`snownlp_gate` first.
+    (tested on every line of SnowNLP's training texts and on live SnowNLP), 26-28 times
+    faster than SnowNLP in a fresh process and about 45 times once its tables are warm
+    (``bench/bench_snowfast.py``). Gate texts with :func:`snownlp_gate` first.
 
     Raises
     ------

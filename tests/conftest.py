@@ -11,13 +11,24 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("FRAMING_CACHE_DIR", tempfile.mkdtemp(prefix="framing-test-cache-"))
+# One private cache folder per test session, made by the process that loads this file first
+# (the xdist controller: its workers inherit the variable) and removed when that process ends.
+_MADE_CACHE: str | None = None
+if "FRAMING_CACHE_DIR" not in os.environ:
+    _MADE_CACHE = tempfile.mkdtemp(prefix="framing-test-cache-")
+    os.environ["FRAMING_CACHE_DIR"] = _MADE_CACHE
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _MADE_CACHE is not None:
+        shutil.rmtree(_MADE_CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "corpora" / "ai-talent-war"
