@@ -303,8 +303,13 @@ def _ordered(submit: Callable[[list[ArticleTask]], object], batches: list[list[A
 def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOptions,
              on_done: Callable[[int], None]) -> tuple[list[dict], str, int]:
     """Run the tasks on the chosen engine; returns results (in task order), engine, workers."""
-    size = max(1, options.batch_size)
-    batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+    def batches_for(workers: int) -> list[list[ArticleTask]]:
+        # At most batch_size articles per batch, and at least one batch per worker when there
+        # are enough articles, so a small corpus still uses every worker.
+        size = max(1, min(options.batch_size, -(-len(tasks) // max(1, workers))))
+        return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
     results: list[dict] = []
     if options.scheduler:
         try:
@@ -316,6 +321,7 @@ def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOpti
         with Client(options.scheduler, set_as_default=False) as client:
             n = max(1, len(client.scheduler_info().get("workers", {})))
             remote = client.scatter(settings, broadcast=True)
+            batches = batches_for(n)
 
             def submit_dask(batch: list[ArticleTask]) -> object:
                 return client.submit(run_batch, batch, remote, pure=False)
@@ -327,6 +333,7 @@ def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOpti
     jobs = options.jobs if options.jobs is not None else available_cores()
     if jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, not {jobs}")
+    batches = batches_for(jobs)
     jobs = min(jobs, len(batches)) or 1
     if jobs == 1:
         for batch in batches:

@@ -72,8 +72,9 @@ def test_reference_has_every_per_article_table(reference):
 
 
 def test_two_local_workers_give_the_same_bytes(reference, tmp_path):
+    # Twelve articles, default batch size 16: batches shrink so that both workers get one.
     result = analyze(reference["full"], tmp_path / "out", CONFIG,
-                     options=RunOptions(jobs=2, cache=False, batch_size=2))
+                     options=RunOptions(jobs=2, cache=False))
     assert result.stats["engine"] == "processes" and result.stats["workers"] == 2
     _same_tree(reference["full_ref"], result.out_dir)
 
@@ -85,6 +86,7 @@ def test_dask_local_cluster_gives_the_same_bytes(reference, tmp_path):
         result = analyze(reference["full"], tmp_path / "out", CONFIG,
                          options=RunOptions(scheduler=cluster.scheduler_address, cache=False,
                                             batch_size=3))
+    assert result.stats["computed"] == 12
     assert result.stats["engine"] == "dask" and result.stats["workers"] == 2
     _same_tree(reference["full_ref"], result.out_dir)
 
