@@ -99,11 +99,14 @@ class ResultCache:
 
     def put_many(self, items: Mapping[str, object]) -> None:
         """Store results (one transaction: all of them or none)."""
+        from framing.atomic import kill_point
+
         rows = [(key, *encode(value)) for key, value in items.items()]
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO results (key, sha256, payload) VALUES (?, ?, ?)", rows
             )
+            kill_point("cache:put:uncommitted")
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0])

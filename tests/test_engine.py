@@ -113,27 +113,32 @@ def test_incremental_run_recomputes_only_new_articles(reference, tmp_path):
     _same_tree(reference["full_ref"], third.out_dir)
 
 
+def _per_article(corpus: Path, cache_dir: Path, config: Config = CONFIG):
+    """Only the per-article stages (what the cache serves), without the corpus-wide ones."""
+    from framing.analyze import per_article_run
+
+    return per_article_run(corpus_lib.load_corpus(corpus), config,
+                           RunOptions(jobs=1, cache_dir=cache_dir))[1]
+
+
 def test_edited_article_is_recomputed(reference, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(reference["small"], corpus)
     cache_dir = tmp_path / "cache"
-    first = analyze(corpus, tmp_path / "a", CONFIG,
-                    options=RunOptions(jobs=1, cache_dir=cache_dir))
+    first = _per_article(corpus, cache_dir)
     target = sorted((corpus / "articles").rglob("*.txt"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\n公司表示將持續投資。\n",
                       encoding="utf-8")
     # The ledger notes the edit (text_changed) and the edited text is analysed afresh.
-    second = analyze(corpus, tmp_path / "b", CONFIG,
-                     options=RunOptions(jobs=1, cache_dir=cache_dir))
+    assert "text_changed" in {r.code for r in corpus_lib.load_corpus(corpus).ledger}
+    second = _per_article(corpus, cache_dir)
     assert second.stats["computed"] == 1
     assert second.stats["cached"] == first.stats["articles"] - 1
-    assert "text_changed" in set(second.tables["ledger"]["code"])
 
 
 def test_corrupt_cache_entry_is_recomputed(reference, tmp_path):
     cache_dir = tmp_path / "cache"
-    analyze(reference["small"], tmp_path / "a", CONFIG,
-            options=RunOptions(jobs=1, cache_dir=cache_dir))
+    _per_article(reference["small"], cache_dir)
     with sqlite3.connect(cache_dir / CACHE_FILE) as db:
         key = db.execute("SELECT key FROM results ORDER BY key LIMIT 1").fetchone()[0]
         db.execute("UPDATE results SET payload = ? WHERE key = ?", (b"not zlib", key))
@@ -150,17 +155,15 @@ def test_codebook_change_misses_the_cache(reference, tmp_path):
     from framing.codebook import default_codebook_path
 
     cache_dir = tmp_path / "cache"
-    analyze(reference["small"], tmp_path / "a", CONFIG,
-            options=RunOptions(jobs=1, cache_dir=cache_dir))
+    _per_article(reference["small"], cache_dir)
     edited = tmp_path / "codebook.yaml"
     text = default_codebook_path().read_text(encoding="utf-8")
     # A codebook differing only in its version has another hash: nothing is reused.
     lines = [("version: 0.0.0-test" if ln.startswith("version:") else ln)
              for ln in text.splitlines()]
     edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run = analyze(reference["small"], tmp_path / "b",
-                  Config(n_boot=100, figures=False, codebook=str(edited)),
-                  options=RunOptions(jobs=1, cache_dir=cache_dir))
+    run = _per_article(reference["small"], cache_dir,
+                       Config(n_boot=100, figures=False, codebook=str(edited)))
     assert run.stats["cached"] == 0 and run.stats["computed"] == run.stats["articles"]
 
 
@@ -183,6 +186,32 @@ def test_cache_round_trips_floats_exactly(tmp_path):
     x = got["k"]["x"]
     assert x[0] == 0.1 + 0.2 and x[1] == 1e-300 and x[2] != x[2] and str(x[3]) == "-0.0"
     assert got["k"]["s"] == "挖角"
+
+
+KILLED_PUT = """
+import sys
+from framing.cache import ResultCache
+with ResultCache(sys.argv[1]) as store:
+    store.put_many({"new": {"x": 2}})
+"""
+
+
+def test_cache_killed_while_writing_keeps_old_entries(tmp_path):
+    import os
+    import sys
+
+    from framing.atomic import KILL_ENV
+
+    with ResultCache(tmp_path) as store:
+        store.put_many({"old": {"x": 1}})
+    env = dict(os.environ, **{KILL_ENV: "cache:put:uncommitted"})
+    proc = subprocess.run([sys.executable, "-c", KILLED_PUT, str(tmp_path)], env=env,
+                          capture_output=True, check=False)
+    assert proc.returncode == -9, proc.stderr  # SIGKILL inside the open transaction
+    with ResultCache(tmp_path) as store:
+        assert store.get_many(["old", "new"]) == {"old": {"x": 1}}
+        store.put_many({"new": {"x": 2}})  # the database is usable afterwards
+        assert len(store) == 2
 
 
 def test_columnar_refuses_ragged_rows():
