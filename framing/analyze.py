@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pandas as pd
 from framing import atomic, engine, output, schema
 from framing.corpus import Corpus, load_corpus
 from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
+from framing.errors import ConfigError, CorpusError
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
 from framing.tokens import default_tokenizer
 
@@ -34,6 +36,11 @@ TABLE_KEYS: dict[str, list[str]] = {
     "timeline_excluded": ["doc_id"],
     "comparisons": ["group_var", "period", "group_a", "group_b", "metric"],
 }
+
+class StageSkippedWarning(UserWarning):
+    """A corpus-wide stage cannot run on this corpus (too little text for a topic model, one
+    outlet for distinctive terms); its tables are written empty and the rest runs."""
+
 
 #: Terms kept per group and method in ``distinctive_terms.csv``.
 DISTINCTIVE_TOP = 50
@@ -132,15 +139,26 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     tokens = tables["tokens"]
 
     clock.lap("aggregate")
-    topic_tables = topics.fit_topics(tokens, paragraphs, articles, k=config.topics_k,
-                                     random_state=config.seed)
+    try:
+        topic_tables = topics.fit_topics(tokens, paragraphs, articles, k=config.topics_k,
+                                         random_state=config.seed)
+    except CorpusError as exc:
+        # Too little text for a topic model (e.g. one short article): the other analyses
+        # still run; the topic tables are written empty and the warning says why.
+        warnings.warn(f"no topic model: {exc}", StageSkippedWarning, stacklevel=2)
+        topic_tables = topics.empty_topic_tables()
     topic_par = topic_tables.pop("paragraphs", None)
     if topic_par is not None and not topic_par.empty:
         paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
     tables.update(topic_tables)
-    tables["distinctive_terms"] = terms.distinctive_terms(
-        tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
-    )
+    try:
+        tables["distinctive_terms"] = terms.distinctive_terms(
+            tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
+        )
+    except (ConfigError, CorpusError) as exc:
+        # One outlet only: nothing to contrast. Written empty; the warning says why.
+        warnings.warn(f"no distinctive terms: {exc}", StageSkippedWarning, stacklevel=2)
+        tables["distinctive_terms"] = pd.DataFrame(columns=terms.OUTPUT_COLUMNS)
     clock.lap("terms_topics")
 
     measures = measures_lib.paragraph_measures(paragraphs, tables["frame_scores"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from framing import __version__
@@ -39,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:  # Chinese output on a C-locale or cp936 console
             reconfigure(encoding="utf-8", errors="backslashreplace")
+    # Warnings read as messages ("warning: ..."), not as Python source locations.
+    warnings.formatwarning = lambda message, category, *_a, **_k: f"warning: {message}\n"
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -76,7 +76,8 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
                               "paragraph when a group has one article"),
         ("p_value", "number", "two-sided permutation p-value (article labels permuted)"),
         ("p_method", "string", "exact (every relabeling enumerated) or monte_carlo"),
-        ("n_relabelings", "number", "number of distinct relabelings C(n_a+n_b, n_a)"),
+        ("n_relabelings", "number", "number of distinct relabelings C(n_a+n_b, n_a); inf "
+                                    "above the largest float (about 1.8e308)"),
         ("p_adjusted", "number", "p_value corrected within the family (see correction)"),
         ("correction", "string", "holm (family-wise error) or bh (false discovery rate)"),
         ("n_articles_a", "integer", "articles of group a with the measure defined"),
@@ -226,6 +227,14 @@ def _unit_sums(x: np.ndarray, codes: np.ndarray, n_units: int) -> tuple[np.ndarr
     return sums, counts
 
 
+def _as_float(n: int) -> float:
+    """``n`` as a float; infinity when it exceeds the largest float (C(n, k) of large groups)."""
+    try:
+        return float(n)
+    except OverflowError:
+        return math.inf
+
+
 def _note(n_a: int, n_b: int, n_rel: int) -> str:
     parts = []
     if n_a < 2 or n_b < 2:
@@ -280,7 +289,7 @@ def compare_pair(part_a: pd.DataFrame, part_b: pd.DataFrame, metrics: list[str],
             "mean_b": float(mean_b[j]), "difference": float(mean_a[j] - mean_b[j]),
             "effect_size": float(es[j]), "effect_size_kind": kinds[j],
             "ci_low": float(lo[j]), "ci_high": float(hi[j]), "ci_unit": unit,
-            "p_value": float(p[j]), "p_method": method, "n_relabelings": float(n_rel),
+            "p_value": float(p[j]), "p_method": method, "n_relabelings": _as_float(n_rel),
             "n_articles_a": n_art_a, "n_articles_b": n_art_b,
             "n_paragraphs_a": int(na[:, j].sum()), "n_paragraphs_b": int(nb[:, j].sum()),
             "note": note,

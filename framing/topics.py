@@ -521,6 +521,14 @@ def topic_tables(
     }
 
 
+def empty_topic_tables() -> dict[str, pd.DataFrame]:
+    """The topic tables with their columns and no rows (a corpus too small for a model)."""
+    return {
+        name: pd.DataFrame({c: pd.Series(dtype=_DTYPES[t]) for c, t, _d in cols})
+        for name, cols in TABLE_SCHEMAS.items()
+    }
+
+
 def fit_topics(
     tokens: pd.DataFrame,
     paragraphs: pd.DataFrame,

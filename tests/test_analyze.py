@@ -230,3 +230,25 @@ def test_new_corpus_in_both_scripts_and_several_encodings_analyses_cleanly(tmp_p
         assert {"挖角", "天價"} <= terms or {"挖角", "天价"} <= terms, terms
     ents = result.tables["entities"]
     assert "Mark Zuckerberg" in set(ents["entity"])
+
+
+def test_one_article_corpus_is_analysed_with_stages_skipped(tmp_path):
+    """A corpus too small for a topic model and with one outlet still gets every other table."""
+    from framing import corpus as corpus_lib
+    from framing.analyze import Config, StageSkippedWarning, analyze
+    from framing.engine import RunOptions
+
+    root = tmp_path / "corpus"
+    corpus_lib.init_corpus(root)
+    text = tmp_path / "one.txt"
+    text.write_text("這是一篇很短的文章。\nMeta 正在挖角，開出天價薪酬。\n", encoding="utf-8")
+    corpus_lib.add_articles(root, [text], outlet="測試", date="2025-07-01", title="測試")
+    with pytest.warns(StageSkippedWarning) as caught:
+        result = analyze(root, tmp_path / "out", Config(n_boot=50, figures=False),
+                         options=RunOptions(jobs=1, cache=False))
+    messages = " ".join(str(w.message) for w in caught)
+    assert "no topic model" in messages and "no distinctive terms" in messages
+    assert result.tables["topics"].empty and "label" in result.tables["topics"].columns
+    assert result.tables["distinctive_terms"].empty
+    assert len(result.tables["frame_hits"]) > 0
+    assert (tmp_path / "out" / "topics.csv").read_text(encoding="utf-8").startswith("topic,")

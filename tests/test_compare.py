@@ -122,3 +122,12 @@ def test_deterministic_and_by_period(syn):
     assert set(within["period"]) == set(synthetic.DEFAULT_MONTHS) and len(within) == 12
     with pytest.raises(ConfigError, match="correction"):
         compare_groups(measures, articles, correction="bonferroni")
+
+
+def test_relabelings_beyond_float_range_are_infinite():
+    import math
+
+    from framing.compare import _as_float
+
+    assert _as_float(math.comb(10, 5)) == 252.0
+    assert _as_float(math.comb(4000, 2000)) == math.inf  # about 1e1202
