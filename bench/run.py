@@ -100,6 +100,7 @@ class PeakRSS:
 
 def run_cli(args: list[str], env: dict[str, str]) -> dict:
     """Run ``framing`` with ``args``; wall seconds and peak RSS of its process tree."""
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.Popen([*framing_cmd(), *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -110,6 +111,7 @@ def run_cli(args: list[str], env: dict[str, str]) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"framing {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
     return {"wall_seconds": wall, "peak_rss_bytes": meter.peak,
+            "load_average_1min": [load_before, os.getloadavg()[0]],
             "peak_worker_rss_bytes": meter.peak_worker, "stdout_tail": out[-300:]}
 
 
@@ -256,17 +258,20 @@ def markdown(results: list[dict], snow: dict | None) -> str:
     lines = [
         f"Machine: {machine()}.",
         "",
-        "| articles | chars | naive chars/s | jieba chars/s | analyze chars/s (wall) | "
+        "| articles | load avg (start, end) | chars | naive chars/s | jieba chars/s | "
+        "analyze chars/s (wall) | "
         "× naive (target ≥ 20) | segment+frames vs jieba (target ≥ 0.5) | peak memory, PSS "
         "(target < 2 GiB at 100k) | max worker PSS | incremental +100: computed, wall, "
         "identical |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         b, inc = r["baselines"], r["incremental"]
         pa = r["per_article_vs_tokenise"]
+        load = r["full_run"].get("load_average_1min") or [float("nan")] * 2
         lines.append(
-            f"| {r['size']:,} | {r['chars']:,} | {b['naive_chars_per_s']:,.0f} | "
+            f"| {r['size']:,} | {load[0]:.1f}, {load[1]:.1f} | {r['chars']:,} | "
+            f"{b['naive_chars_per_s']:,.0f} | "
             f"{b['tokenise_chars_per_s']:,.0f} | {r['whole_run_chars_per_s']:,.0f} | "
             f"{r['ratio_vs_naive']:.1f} | {'' if pa is None else f'{pa:.2f}'} | "
             f"{r['full_run']['peak_rss_bytes'] / gib:.2f} GiB | "
