@@ -149,7 +149,8 @@ def text_of(alphabet: str, max_size: int) -> st.SearchStrategy[str]:
                                                               for x in b))
 
 
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+# Not one of #8's five properties: a smaller budget keeps the suite short.
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
 @given(text_of("好坏的是公司 \u3000\tabc12。，!?“”《》😀", 12))
 def test_gate_then_score_never_crashes(text):
     reason = S.snownlp_gate(text)
@@ -195,7 +196,8 @@ def test_long_sentences_are_cut_after_a_comma():
     assert pieces("一" * 25, max_chars=10) == ["一" * 10, "一" * 10, "一" * 5]
 
 
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+# Not one of #8's five properties: a smaller budget keeps the suite short.
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
 @given(text_of("甲乙 a1。！？!?；;….，,“”‘’「」《》\"()）\n", 40),
        st.integers(min_value=1, max_value=30))
 @example("“。”“", 3)

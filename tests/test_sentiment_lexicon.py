@@ -212,7 +212,8 @@ BOUNDED_WORDS = ("成功", "失败", "危机", "不", "很", "稍微", "，", "�
 
 # One draw per example (bytes indexing the words) keeps hypothesis's own cost low enough for
 # the full example budget.
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+# Not one of #8's five properties: a smaller budget keeps the suite short.
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
 @given(st.binary(max_size=12).map(lambda b: [BOUNDED_WORDS[x % len(BOUNDED_WORDS)] for x in b]))
 def test_score_is_bounded(lex, words):
     tokens, text = toks(*words)

@@ -176,7 +176,8 @@ def alphabet(fast) -> str:
 
 
 def test_pruned_search_equals_full_search(fast, alphabet):
-    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+    # Not one of #8's five properties: a smaller budget keeps the suite short.
+    @settings(max_examples=min(EXAMPLES, 2000), derandomize=True, deadline=None)
     @given(st.text(alphabet=alphabet, min_size=1, max_size=12))
     def check(run):
         pruned = fast._seg.tag_pruned(run)

@@ -439,7 +439,8 @@ def close(x: float, y: float) -> bool:
     return (math.isnan(x) and math.isnan(y)) or math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
 
 
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+# Not one of #8's five properties: a smaller budget keeps the suite short.
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
 @given(x=st.tuples(counts, counts, counts, counts, counts, counts))
 def test_log_odds_two_groups_mirror_each_other(x):
     """A three-term vocabulary: counts ``a`` in group A, ``b`` in group B. B's log-odds z is
