@@ -175,15 +175,21 @@ def alphabet(fast) -> str:
     return _alphabet(fast)
 
 
-def test_pruned_search_equals_full_search(fast, alphabet):
-    # Not one of #8's five properties: a smaller budget keeps the suite short.
-    @settings(max_examples=min(EXAMPLES, 2000), derandomize=True, deadline=None)
+def check_pruned_equals_full(fast, alphabet: str, examples: int) -> None:
+    """Property: the pruned Viterbi search gives the full search's tags (or defers to it)."""
+
+    @settings(max_examples=examples, derandomize=True, deadline=None)
     @given(st.text(alphabet=alphabet, min_size=1, max_size=12))
     def check(run):
         pruned = fast._seg.tag_pruned(run)
         assert pruned is None or pruned == fast._seg.tag_full(run)
 
     check()
+
+
+def test_pruned_search_equals_full_search(fast, alphabet):
+    # Not one of #8's five properties: a smaller budget keeps the suite short.
+    check_pruned_equals_full(fast, alphabet, min(EXAMPLES, 2000))
 
 
 def test_segmentation_equals_snownlp_on_random_runs(fast, alphabet):
@@ -315,13 +321,7 @@ def test_rescanning_every_row_changes_nothing(fast, alphabet, monkeypatch):
                                                alphabet[5:20])] == runs
 
     # The same property as test_pruned_search_equals_full_search, on the rescan path only.
-    @settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
-    @given(st.text(alphabet=alphabet, min_size=1, max_size=12))
-    def check(run):
-        pruned = fast._seg.tag_pruned(run)
-        assert pruned is None or pruned == fast._seg.tag_full(run)
-
-    check()
+    check_pruned_equals_full(fast, alphabet, min(EXAMPLES, 1000))
 
 
 # ----------------------------------------------------------------------------- cache file
