@@ -17,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.encoding import (
-    BIG5_MAPPING_VARIANTS,
     ENCODING_ALIASES,
     Decoded,
     DecodeError,
@@ -25,7 +24,6 @@ from framing.encoding import (
 )
 
 EXAMPLES = int(os.environ.get("FRAMING_HYPOTHESIS_EXAMPLES", "10000"))
-BIG5_MAPPING_VARIANTS_INV = {v: k for k, v in BIG5_MAPPING_VARIANTS.items()}
 # The no-mis-decode properties run at 10,000 in tests/reliability/test_encoding_matrix.py;
 # these two check decode() itself and get a smaller budget to keep the suite short.
 PROPERTY = settings(max_examples=min(EXAMPLES, 2000), derandomize=True, deadline=None)

@@ -15,6 +15,20 @@ from framing.pipeline import dump_json
 DEFAULT_CORPUS = "corpora/ai-talent-war"
 
 
+def add_run_arguments(p: argparse.ArgumentParser, out: str) -> None:
+    """Options every whole-corpus run shares (``analyze``, ``report``): corpus, output
+    folder, codebook, topics, seed, bootstrap size and ``--skip-bad``."""
+    p.add_argument("corpus", nargs="?", default=DEFAULT_CORPUS,
+                   help=f"corpus folder (default: {DEFAULT_CORPUS})")
+    p.add_argument("-o", "--out", default=out, help=f"output folder (default: {out})")
+    p.add_argument("--codebook", default=None, help="frame codebook YAML (default: shipped)")
+    p.add_argument("--topics-k", type=int, default=None, help="number of topics (default: auto)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random step")
+    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="analyse the readable articles even if some manifest rows are skipped")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``analyze`` to the ``framing`` parser."""
     p = sub.add_parser(
@@ -24,21 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "datapackage.json, methods.md and manifest.json into the output folder. The folder is "
         "replaced only when the run succeeds.",
     )
-    p.add_argument("corpus", nargs="?", default=DEFAULT_CORPUS,
-                   help=f"corpus folder (default: {DEFAULT_CORPUS})")
-    p.add_argument("-o", "--out", default="results", help="output folder (default: results)")
-    p.add_argument("--codebook", default=None, help="frame codebook YAML (default: shipped)")
-    p.add_argument("--topics-k", type=int, default=None, help="number of topics (default: auto)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random step")
-    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
+    add_run_arguments(p, out="results")
     p.add_argument("--timeline-freq", default="M", choices=["W", "M", "Q", "Y"],
                    help="period of timeline.csv: week, month, quarter or year (default M)")
     p.add_argument("--excel", action="store_true",
                    help="write spreadsheet CSVs: UTF-8 BOM, CRLF, formula cells neutralised")
     p.add_argument("--parquet", action="store_true", help="also write Parquet files")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
-    p.add_argument("--skip-bad", action="store_true",
-                   help="analyse the readable articles even if some manifest rows are skipped")
     p.add_argument("-j", "--jobs", type=int, default=None,
                    help="worker processes for the per-article work (default: every core)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",

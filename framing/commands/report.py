@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from framing.analyze import DEFAULT_SEED
-from framing.commands.analyze import DEFAULT_CORPUS
+from framing.commands.analyze import add_run_arguments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,15 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and sentiment by frame. The same figures as in `framing analyze`'s figures/ folder; "
         "the output folder is replaced only when the run succeeds.",
     )
-    p.add_argument("corpus", nargs="?", default=DEFAULT_CORPUS,
-                   help=f"corpus folder (default: {DEFAULT_CORPUS})")
-    p.add_argument("-o", "--out", default="report", help="output folder (default: report)")
-    p.add_argument("--codebook", default=None, help="frame codebook YAML (default: shipped)")
-    p.add_argument("--topics-k", type=int, default=None, help="number of topics (default: auto)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random step")
-    p.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples")
-    p.add_argument("--skip-bad", action="store_true",
-                   help="use the readable articles even if some manifest rows are skipped")
+    add_run_arguments(p, out="report")
     p.set_defaults(func=cmd_report)
 
 
