@@ -10,6 +10,7 @@ whole, no token across a script or word boundary). After a deliberate change, re
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -248,3 +249,78 @@ def test_custom_dictionary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert [(t.text, t.entity) for t in toks if t.entity] == [("大力财经", "Dali Finance")]
     assert "冷启动核竞赛" in [t.text for t in toks]
     assert set(tk.dictionary_hashes) == {"domain_terms", "entities"}
+
+
+# --------------------------------------------------------------------------- rjieba = jieba
+# rjieba may cut the Han blocks only where it gives jieba's tokens (issue #7). These tests
+# compare the two backends span by span: on the seeds, on a benchmark corpus in both scripts,
+# and on generated strings that mix the characters where the two could part (Latin and
+# digits inside blocks, rare Han characters, white space of every kind, private-use marks).
+
+
+def both_backends() -> tuple[Tokenizer, Tokenizer]:
+    pytest.importorskip("rjieba")
+    return Tokenizer(backend="jieba"), Tokenizer(backend="rjieba")
+
+
+def bench_paragraphs(n_articles: int) -> list[str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import corpus as bench_corpus
+    finally:
+        sys.path.pop(0)
+    return [p for a in bench_corpus.articles(n_articles, seed=7) for p in a["text"].split("\n")]
+
+
+def test_rjieba_gives_jiebas_tokens_on_seeds_and_bench_corpus() -> None:
+    ref, fast = both_backends()
+    texts = [p for path in (SEED_000, SEED_001)
+             for p in path.read_text(encoding="utf-8").splitlines()]
+    texts += bench_paragraphs(300)
+    views = [analysis_view(t) for t in texts if t.strip()]
+    assert len(views) > 2000 and sum(map(len, views)) > 300_000
+    differ = [v for v in views if ref.tokenize_view(v) != fast.tokenize_view(v)]
+    assert differ == []
+
+
+HARD_PIECES = [
+    "的一是在不了有和人這中大為上個國我以要他時來用們生到作地於出就分對成會可主發年動同工",
+    "鿀鿇鿎鿕",  # late URO characters, mostly unknown to jieba's HMM
+    "abcXYZ", "0129", "+#&._%-", "GPT-4", "Al-Dahle", "4.5%",
+    " ", "\t", "\n", "\r\n", "\x1c", "\u3000", "\xa0",
+    "，。、「」《》！？：；（）…—·",
+    "\u3400\u4db5", "\u9fd6\u9fef", "\uf900", "\U00020000",  # Han that jieba-rs alone blocks
+    "\ue000\ue001",  # the placeholder word's characters
+]
+hard_text = st.lists(
+    st.tuples(st.integers(0, len(HARD_PIECES) - 1), st.integers(0, 40)), max_size=12
+).map(lambda picks: "".join(HARD_PIECES[i][j % len(HARD_PIECES[i]):][:1 + j % 5]
+                            for i, j in picks))
+
+
+@settings(max_examples=max(EXAMPLES // 5, 200), derandomize=True, deadline=None)
+@given(hard_text)
+def test_rjieba_gives_jiebas_tokens_on_generated_text(text: str) -> None:
+    ref, fast = cached_backends()
+    assert fast.tokenize_view(text) == ref.tokenize_view(text)
+
+
+@functools.cache
+def cached_backends() -> tuple[Tokenizer, Tokenizer]:
+    return both_backends()
+
+
+def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMING_SEGMENTER", "jieba")
+    assert Tokenizer().backend == "jieba"
+    monkeypatch.setenv("FRAMING_SEGMENTER", "hanlp")
+    with pytest.raises(ConfigError, match="FRAMING_SEGMENTER"):
+        Tokenizer()
+    monkeypatch.delenv("FRAMING_SEGMENTER")
+    # Without the rjieba package, ``auto`` falls back to jieba (the reference).
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "rjieba" else real(name, *a))
+    assert Tokenizer().backend == "jieba"
