@@ -22,7 +22,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 #: File name of the cache database inside the cache folder.
@@ -80,21 +80,39 @@ class ResultCache:
         self._db.execute(_SCHEMA)
         self._db.commit()
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, object]:
-        """Stored results of the keys that are present and intact."""
-        out: dict[str, object] = {}
+    def _rows(self, keys: Iterable[str]) -> Iterator[tuple[str, str, bytes]]:
+        """``(key, sha256, payload)`` of the stored keys among ``keys``."""
         keys = list(keys)
         # SQLite limits the number of bound parameters; query in slices.
         for i in range(0, len(keys), 500):
             part = keys[i : i + 500]
             marks = ",".join("?" * len(part))
-            rows = self._db.execute(
+            yield from self._db.execute(
                 f"SELECT key, sha256, payload FROM results WHERE key IN ({marks})", part
             )
-            for key, sha, payload in rows:
-                value = decode(sha, payload)
-                if value is not None:
-                    out[key] = value
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, object]:
+        """Stored results of the keys that are present and intact."""
+        out: dict[str, object] = {}
+        for key, sha, payload in self._rows(keys):
+            value = decode(sha, payload)
+            if value is not None:
+                out[key] = value
+        return out
+
+    def intact_keys(self, keys: Iterable[str]) -> set[str]:
+        """The keys whose stored bytes are present and match their hash (nothing is parsed).
+
+        Lets a run decide what to compute before it reads the stored results one slice at a
+        time (:meth:`get_many`), so a large corpus is never decoded into memory at once.
+        """
+        out: set[str] = set()
+        for key, sha, payload in self._rows(keys):
+            try:
+                if hashlib.sha256(zlib.decompress(payload)).hexdigest() == sha:
+                    out.add(key)
+            except zlib.error:
+                pass
         return out
 
     def put_many(self, items: Mapping[str, object]) -> None:

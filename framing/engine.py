@@ -28,11 +28,13 @@ import json
 import multiprocessing
 import os
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError
@@ -300,9 +302,14 @@ def _ordered(submit: Callable[[list[ArticleTask]], object], batches: list[list[A
             pending.append(submit(nxt))
 
 
-def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOptions,
-             on_done: Callable[[int], None]) -> tuple[list[dict], str, int]:
-    """Run the tasks on the chosen engine; returns results (in task order), engine, workers."""
+def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptions,
+            info: dict) -> Iterator[dict]:
+    """Run the tasks on the chosen engine and yield their results one by one, in task order.
+
+    ``info`` receives ``engine`` and ``workers`` once the engine is chosen. Results are
+    yielded while later batches still run, so the caller assembles tables as they come and
+    never holds every article's result at once.
+    """
 
     def batches_for(workers: int) -> list[list[ArticleTask]]:
         # At most batch_size articles per batch, and at least one batch per worker when there
@@ -310,7 +317,6 @@ def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOpti
         size = max(1, min(options.batch_size, -(-len(tasks) // max(1, workers))))
         return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
-    results: list[dict] = []
     if options.scheduler:
         try:
             from distributed import Client
@@ -320,29 +326,28 @@ def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOpti
             ) from exc
         with Client(options.scheduler, set_as_default=False) as client:
             n = max(1, len(client.scheduler_info().get("workers", {})))
+            info.update(engine="dask", workers=n)
             remote = client.scatter(settings, broadcast=True)
-            batches = batches_for(n)
 
             def submit_dask(batch: list[ArticleTask]) -> object:
                 return client.submit(run_batch, batch, remote, pure=False)
 
-            for part in _ordered(submit_dask, batches, window=4 * n):
-                results.extend(part)
-                on_done(len(part))
-        return results, "dask", n
+            for part in _ordered(submit_dask, batches_for(n), window=4 * n):
+                yield from part
+        return
     jobs = options.jobs if options.jobs is not None else available_cores()
     if jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, not {jobs}")
     batches = batches_for(jobs)
     jobs = min(jobs, len(batches)) or 1
     if jobs == 1:
+        info.update(engine="serial", workers=1)
         for batch in batches:
-            part = run_batch(batch, settings)
-            results.extend(part)
-            on_done(len(part))
-        return results, "serial", 1
+            yield from run_batch(batch, settings)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
+    info.update(engine="processes", workers=jobs)
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         # Workers forked after warm_up share the loaded models instead of loading them again.
@@ -353,9 +358,11 @@ def _compute(tasks: list[ArticleTask], settings: StageSettings, options: RunOpti
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                              initargs=(settings,)) as pool:
         for part in _ordered(lambda b: pool.submit(run_batch, b), batches, window=4 * jobs):
-            results.extend(part)
-            on_done(len(part))
-    return results, "processes", jobs
+            yield from part
+
+
+#: Articles whose results are read from, or written to, the cache in one transaction.
+CACHE_SLICE = 256
 
 
 def analyse_articles(articles: Iterable[object], settings: StageSettings,
@@ -385,37 +392,57 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
     settings_hash = fingerprint(settings)
     keys = [task_key(t, settings_hash) for t in tasks]
     store = ResultCache(options.cache_dir) if options.cache else None
+    info = {"engine": "none", "workers": 0}
+    seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
+    summaries: dict[str, dict] = {}
+    tables = Assembler()
     try:
-        found = store.get_many(keys) if store is not None else {}
-        todo = [t for t, k in zip(tasks, keys, strict=True) if k not in found]
+        intact = store.intact_keys(keys) if store is not None else set()
+        todo = [t for t, k in zip(tasks, keys, strict=True) if k not in intact]
         bar = tqdm(total=len(tasks), desc="analysing", unit="article",
                    disable=not options.progress, leave=False, smoothing=0.1)
-        bar.update(len(tasks) - len(todo))
-        computed, engine, workers = _compute(todo, settings, options, bar.update) if todo \
-            else ([], "none", 0)
-        bar.close()
-        new = {task_key(t, settings_hash): r for t, r in zip(todo, computed, strict=True)}
+        computed = _stream(todo, settings, options, info)
+        stored: dict[str, dict] = {}  # the next slice of cached results, read ahead
+        new: dict[str, dict] = {}  # computed results not yet written to the cache
+        lost: list[ArticleTask] = []  # cached when checked, gone when read
+        for i, (task, key) in enumerate(zip(tasks, keys, strict=True)):
+            if key in intact:
+                if key not in stored:
+                    ahead = [k for k in keys[i : i + 4 * CACHE_SLICE] if k in intact]
+                    stored = store.get_many(ahead[:CACHE_SLICE])  # type: ignore[union-attr]
+                result = stored.pop(key, None)
+                if result is None:  # removed or damaged since it was checked: compute it
+                    result = run_batch([task], settings)[0]
+                    new[key] = result
+                    lost.append(task)
+            else:
+                result = next(computed)
+                new[key] = result
+                for stage, s in result["seconds"].items():
+                    seconds[stage] += s
+            if store is not None and len(new) >= CACHE_SLICE:
+                store.put_many(new)
+                new = {}
+            summaries[result["doc_id"]] = result["summary"]
+            tables.add(result)
+            bar.update(1)
+        computed.close()
         if store is not None and new:
             store.put_many(new)
+        bar.close()
     finally:
         if store is not None:
             store.close()
-    found.update(new)
-    ordered = [found[k] for k in keys]
-    seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
-    for r in computed:
-        for stage, s in r["seconds"].items():
-            seconds[stage] += s
     stats = {
         "articles": len(tasks),
-        "computed": len(todo),
-        "cached": len(tasks) - len(todo),
-        "engine": engine,
-        "workers": workers,
-        "chars_computed": sum(len(t.text) for t in todo),
+        "computed": len(todo) + len(lost),
+        "cached": len(tasks) - len(todo) - len(lost),
+        "engine": info["engine"],
+        "workers": info["workers"],
+        "chars_computed": sum(len(t.text) for t in [*todo, *lost]),
         "stage_seconds": seconds,
     }
-    return EngineRun(assemble(ordered), {r["doc_id"]: r["summary"] for r in ordered}, stats)
+    return EngineRun(tables.tables(), summaries, stats)
 
 
 #: Strings up to this length are shared between rows (:func:`assemble`): ids, tokens, kinds,
@@ -432,23 +459,71 @@ class _Shared(dict):
         return key
 
 
-def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
-    """Concatenate per-article column lists into one DataFrame per table.
+class _Column:
+    """One column's values, gathered article by article.
 
-    Each table's column lists are taken out of ``results`` as they are used, so the per-article
-    copy and the DataFrame are not both held in full for every table at once.
+    Integers and floats are packed into typed arrays (8 bytes a value instead of a Python
+    object and a pointer) for as long as every value has exactly that type; the first value of
+    another type turns the column into a plain list, so the final column is exactly what
+    pandas infers from the full list of values.
     """
-    names = sorted({name for r in results for name in r["tables"]})
-    shared = _Shared()
-    out: dict[str, pd.DataFrame] = {}
-    for name in names:
-        columns: dict[str, list] = {}
-        for r in results:
-            part = r["tables"].pop(name, None)
+
+    __slots__ = ("packed", "values")
+
+    def __init__(self) -> None:
+        self.packed: str | None = "?"  # "?" until the first value is seen
+        self.values: array | list = []
+
+    def extend(self, values: list) -> None:
+        if not values:
+            return
+        if self.packed == "?":
+            kinds = set(map(type, values))
+            self.packed = {int: "q", float: "d"}.get(kinds.pop()) if len(kinds) == 1 else None
+            self.values = array(self.packed, []) if self.packed else []
+        if self.packed:
+            want = int if self.packed == "q" else float
+            if set(map(type, values)) == {want}:
+                n = len(self.values)
+                try:
+                    self.values.extend(values)  # type: ignore[arg-type]
+                    return
+                except OverflowError:  # an integer beyond 64 bits, after n values went in
+                    del self.values[n:]
+            self.values, self.packed = self.values.tolist(), None  # type: ignore[union-attr]
+        self.values.extend(values)  # type: ignore[arg-type]
+
+    def series(self) -> pd.Series | list:
+        if self.packed:
+            dtype = np.int64 if self.packed == "q" else np.float64
+            return pd.Series(np.frombuffer(self.values, dtype=dtype).copy())
+        return self.values  # type: ignore[return-value]
+
+
+class Assembler:
+    """Concatenates per-article column lists into one DataFrame per table, as results arrive.
+
+    Each result's lists are packed (:class:`_Column`) when it is added, and the caller drops
+    the result, so a large run holds the growing tables once, not every article's result as
+    well. Short
+    strings (ids, tokens, kinds, frame names) are shared: one object per distinct value.
+    """
+
+    def __init__(self) -> None:
+        self._shared = _Shared()
+        self._tables: dict[str, dict[str, _Column]] = {}
+
+    def add(self, result: dict) -> None:
+        """Append one article's tables (``result["tables"]``, left as it is: the same result
+        may still be written to the cache)."""
+        shared = self._shared
+        for name in sorted(result["tables"]):
+            part = result["tables"][name]
             if not part:
                 continue
-            if not columns:
-                columns = {c: [] for c in part}
+            columns = self._tables.get(name)
+            if columns is None:
+                columns = self._tables[name] = {c: _Column() for c in part}
             elif list(part) != list(columns):
                 raise ValueError(f"{name}: articles returned different columns")
             for c, values in part.items():
@@ -458,12 +533,27 @@ def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
                     # A column of strings, short ones judged by its first value: one object
                     # per distinct value. Type-checked first so that True and 1 (equal keys)
                     # are never merged; the dict lookups run in C through map().
-                    columns[c].extend(map(shared.__getitem__, values))
-                else:
-                    columns[c].extend(values)
-        out[name] = pd.DataFrame(columns) if columns else pd.DataFrame(
-            columns=EMPTY_COLUMNS.get(name))
-        del columns
-    for name, cols in EMPTY_COLUMNS.items():
-        out.setdefault(name, pd.DataFrame(columns=cols))
-    return out
+                    values = list(map(shared.__getitem__, values))
+                columns[c].extend(values)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The assembled tables (the assembler is emptied)."""
+        out: dict[str, pd.DataFrame] = {}
+        for name in sorted(self._tables):
+            columns = self._tables.pop(name)
+            data = {}
+            for c in list(columns):
+                data[c] = columns.pop(c).series()
+            out[name] = pd.DataFrame(data)
+            del data
+        for name, cols in EMPTY_COLUMNS.items():
+            out.setdefault(name, pd.DataFrame(columns=cols))
+        return out
+
+
+def assemble(results: list[dict]) -> dict[str, pd.DataFrame]:
+    """Concatenate per-article results into one DataFrame per table (:class:`Assembler`)."""
+    asm = Assembler()
+    for r in results:
+        asm.add(r)
+    return asm.tables()

@@ -15,7 +15,10 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing import corpus as corpus_lib
 from framing import synthetic
@@ -151,6 +154,25 @@ def test_corrupt_cache_entry_is_recomputed(reference, tmp_path):
     _same_tree(reference["small_ref"], again.out_dir)
 
 
+def test_entry_lost_after_the_check_is_recomputed(reference, tmp_path, monkeypatch):
+    # Another run may prune or damage an entry between the check and the read: the article
+    # is then computed in place and the output is unchanged.
+    cache_dir = tmp_path / "cache"
+    _per_article(reference["small"], cache_dir)
+    real = ResultCache.get_many
+
+    def lose_first(self, keys):
+        got = real(self, keys)
+        got.pop(min(got), None)
+        return got
+
+    monkeypatch.setattr(ResultCache, "get_many", lose_first)
+    again = analyze(reference["small"], tmp_path / "b", CONFIG,
+                    options=RunOptions(jobs=1, cache_dir=cache_dir))
+    assert again.stats["computed"] == 1
+    _same_tree(reference["small_ref"], again.out_dir)
+
+
 def test_codebook_change_misses_the_cache(reference, tmp_path):
     from framing.codebook import default_codebook_path
 
@@ -248,3 +270,31 @@ def test_cli_jobs_and_timings(reference, tmp_path):
     assert stats["chars"] > 0
     # The CLI's folder is the library's folder, byte for byte.
     _same_tree(reference["full_ref"], out)
+
+
+# --------------------------------------------------------------------------- assembly
+
+VALUE = st.one_of(st.integers(-3, 2**70), st.floats(allow_nan=True), st.booleans(), st.none(),
+                  st.text(max_size=3))
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.lists(st.lists(VALUE, max_size=6), min_size=1, max_size=5), st.booleans())
+def test_assembler_gives_what_pandas_infers_from_the_whole_column(parts: list[list],
+                                                                  same_type: bool) -> None:
+    # Packing ints and floats into typed arrays article by article must give the column
+    # pandas would infer from all values at once: same dtype, same values.
+    from framing.engine import assemble
+
+    if same_type:  # mostly one type per column, the packed case
+        parts = [[v for v in p if type(v) is type(parts[0][0])] if parts[0] else p
+                 for p in parts]
+    results = [{"tables": {"t": {"x": list(p), "n": list(range(len(p)))}}} for p in parts]
+    got = assemble(results)["t"] if any(parts) else None
+    flat = [v for p in parts for v in p]
+    if got is None:
+        assert not flat
+        return
+    want = pd.DataFrame({"x": flat, "n": [i for p in parts for i in range(len(p))]})
+    pd.testing.assert_frame_equal(got, want)
+    assert results[0]["tables"]["t"]["x"] == parts[0]  # results are left as they were
