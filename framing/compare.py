@@ -43,7 +43,7 @@ import pandas as pd
 from framing.errors import ConfigError
 from framing.measures import SHARE_KINDS, metric_kind, one_blas_thread, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
-from framing.timeline import FEW_ARTICLES, stable_int
+from framing.timeline import FEW_ARTICLES, interval_bounds, stable_int
 
 #: Output columns of ``comparisons.csv``.
 COMPARISON_COLUMNS = [
@@ -217,12 +217,7 @@ def bootstrap_difference(sums_a: np.ndarray, counts_a: np.ndarray, sums_b: np.nd
         k = s.shape[0]
         draws = rng.multinomial(k, np.full(k, 1.0 / k), size=n_boot).astype(float)
         boots.append(_ratio(draws @ s, draws @ c))
-    diff = boots[0] - boots[1]
-    lo, hi = np.full(diff.shape[1], np.nan), np.full(diff.shape[1], np.nan)
-    has = ~np.all(np.isnan(diff), axis=0)
-    if has.any():
-        lo[has], hi[has] = np.nanpercentile(diff[:, has], [2.5, 97.5], axis=0)
-    return lo, hi
+    return interval_bounds(boots[0] - boots[1])
 
 
 def effect_sizes(metrics: Sequence[str], xa: np.ndarray, xb: np.ndarray, mean_a: np.ndarray,
