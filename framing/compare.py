@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError
-from framing.measures import SHARE_KINDS, metric_kind, one_blas_thread, select_metrics
+from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
 from framing.timeline import FEW_ARTICLES, interval_bounds, stable_int
 
@@ -338,7 +338,6 @@ def _labels(articles: pd.DataFrame, by: str, freq: str | None
     return table, excluded
 
 
-@one_blas_thread
 def compare_groups(
     measures: pd.DataFrame,
     articles: pd.DataFrame,

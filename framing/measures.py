@@ -23,41 +23,13 @@ paragraphs, never counts.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def one_blas_thread(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``func`` with the BLAS libraries (OpenBLAS, MKL) limited to one thread.
-
-    The corpus-wide stages (timelines, comparisons, the topic model) multiply many small
-    dense matrices: bootstrap and permutation labels by a few dozen measures, paragraphs by
-    at most a dozen topics. A second BLAS thread saves nothing on such products, and while
-    the cores are busy (parallel jobs, other processes) OpenBLAS's waiting threads made these
-    stages two to three times slower on a two-core machine. The numbers do not depend on the
-    thread count: a product's sums run in the same order whichever thread computes them (the
-    outputs of the bench corpus are byte-identical either way).
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        from threadpoolctl import threadpool_limits  # a scikit-learn dependency
-
-        with threadpool_limits(limits=1, user_api="blas"):
-            return func(*args, **kwargs)
-
-    return wrapper
-
 
 #: Measure kinds (the part of a measure name before ``:``), in table order.
 KINDS: tuple[str, ...] = ("frame_share", "frame_density", "sentiment", "topic_share")

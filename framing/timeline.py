@@ -34,7 +34,7 @@ import pandas as pd
 
 from framing.errors import ConfigError
 from framing.frames import bootstrap_means
-from framing.measures import SHARE_KINDS, metric_kind, one_blas_thread, select_metrics
+from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
 
 #: Cells with fewer articles than this get a note that their interval is too narrow.
@@ -248,7 +248,6 @@ def _row(period: str, by: str, group: str, metric: str, value: float, lo: float,
             "value": float(value), "ci_low": float(lo), "ci_high": float(hi),
             "n_articles": n_docs, "n_paragraphs": n_par, "freq": code, "note": note}
 
-@one_blas_thread
 def timeline(
     measures: pd.DataFrame,
     articles: pd.DataFrame,
