@@ -43,7 +43,7 @@ import pandas as pd
 from framing.errors import ConfigError
 from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
-from framing.timeline import FEW_ARTICLES, stable_int
+from framing.timeline import FEW_ARTICLES, interval_bounds, stable_int
 
 #: Output columns of ``comparisons.csv``.
 COMPARISON_COLUMNS = [
@@ -126,6 +126,33 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return num / den
 
 
+def smallest_draws(draws: np.ndarray, n_a: int) -> np.ndarray:
+    """0/1 rows marking each row's ``n_a`` smallest draws: a random relabeling per row.
+
+    The units marked are those of ``draws.argsort(axis=1)[:, :n_a]``, found in linear time
+    (the ``n_a``-th smallest value by partition, then a comparison) instead of a full sort,
+    the cost that dominated permutation tests on large groups. A row whose cut falls between
+    equal draws (chance about ``n / 2**53``) is marked by argsort itself, as before.
+
+    Parameters
+    ----------
+    draws : ndarray (n_rows, n_units)
+        Uniform random draws.
+    n_a : int
+        Units marked per row, 1 to ``n_units``.
+
+    Returns
+    -------
+    ndarray of float (n_rows, n_units)
+    """
+    cut = np.partition(draws, n_a - 1, axis=1)[:, n_a - 1 : n_a]
+    labels = (draws <= cut).astype(np.float64)
+    for i in np.flatnonzero(labels.sum(axis=1) != n_a).tolist():
+        labels[i] = 0.0
+        labels[i, draws[i].argsort()[:n_a]] = 1.0
+    return labels
+
+
 def permutation_p(sums: np.ndarray, counts: np.ndarray, n_a: int, n_perm: int,
                   rng: np.random.Generator, chunk: int = 1000) -> tuple[np.ndarray, str, int]:
     """Two-sided permutation p-values of the difference of pooled means, per measure.
@@ -169,9 +196,7 @@ def permutation_p(sums: np.ndarray, counts: np.ndarray, n_a: int, n_perm: int,
     done = 0
     while done < n_perm:
         size = min(chunk, n_perm - done)
-        order = rng.random((size, n)).argsort(axis=1)[:, :n_a]
-        labels = np.zeros((size, n))
-        labels[np.repeat(np.arange(size), n_a), order.ravel()] = 1.0
+        labels = smallest_draws(rng.random((size, n)), n_a)
         extreme += np.sum(stats(labels) >= observed - tol, axis=0)
         done += size
     return np.where(np.isnan(observed), np.nan, (1 + extreme) / (1 + n_perm)), \
@@ -192,12 +217,7 @@ def bootstrap_difference(sums_a: np.ndarray, counts_a: np.ndarray, sums_b: np.nd
         k = s.shape[0]
         draws = rng.multinomial(k, np.full(k, 1.0 / k), size=n_boot).astype(float)
         boots.append(_ratio(draws @ s, draws @ c))
-    diff = boots[0] - boots[1]
-    lo, hi = np.full(diff.shape[1], np.nan), np.full(diff.shape[1], np.nan)
-    has = ~np.all(np.isnan(diff), axis=0)
-    if has.any():
-        lo[has], hi[has] = np.nanpercentile(diff[:, has], [2.5, 97.5], axis=0)
-    return lo, hi
+    return interval_bounds(boots[0] - boots[1])
 
 
 def effect_sizes(metrics: Sequence[str], xa: np.ndarray, xb: np.ndarray, mean_a: np.ndarray,

@@ -183,11 +183,31 @@ def cell_estimates(x: np.ndarray, doc_codes: np.ndarray, n_boot: int,
     bs, bn = bootstrap_means([filled, ok.astype(float)], doc_codes, n_boot, rng)
     with np.errstate(invalid="ignore", divide="ignore"):
         boot = bs / bn
-    lo, hi = np.full(x.shape[1], np.nan), np.full(x.shape[1], np.nan)
-    has = ~np.all(np.isnan(boot), axis=0)
-    if has.any():
-        lo[has], hi[has] = np.nanpercentile(boot[:, has], [2.5, 97.5], axis=0)
+    lo, hi = interval_bounds(boot)
     return value, lo, hi
+
+
+def interval_bounds(boot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile 95% bounds of each column of bootstrap replicates, NaN replicates ignored.
+
+    Equal to ``np.nanpercentile(boot, [2.5, 97.5], axis=0)`` (NaN for an all-NaN column),
+    but columns without NaN go through one vectorised ``np.percentile``: nanpercentile
+    handles every column by a Python-level loop, which dominated timelines with many cells.
+    The per-column arithmetic (partition, linear interpolation) is the same, so are the bits.
+
+    Returns
+    -------
+    lo, hi : ndarray (n_columns,)
+    """
+    lo, hi = np.full(boot.shape[1], np.nan), np.full(boot.shape[1], np.nan)
+    nan = np.isnan(boot)
+    full = ~nan.any(axis=0)
+    if full.any():
+        lo[full], hi[full] = np.percentile(boot[:, full], [2.5, 97.5], axis=0)
+    partial = ~full & ~nan.all(axis=0)
+    if partial.any():
+        lo[partial], hi[partial] = np.nanpercentile(boot[:, partial], [2.5, 97.5], axis=0)
+    return lo, hi
 
 
 def _cell_rows(period: str, group: str, by: str, code: str, part: pd.DataFrame,

@@ -24,9 +24,15 @@ Method
   :func:`k_diagnostics` (reconstruction error, NPMI coherence and topic diversity over a range
   of k) is written so a researcher can choose another k with ``-k``; it does not choose k by
   itself, because on small corpora coherence jumps from one k to the next. Above
-  :data:`DIAGNOSTIC_SAMPLE` paragraphs the diagnostic is computed on a random sample of that
-  many paragraphs (seeded with ``random_state``): eleven extra fits on every paragraph would
-  cost more than the rest of a large run, and the curves it draws are stable at that size.
+  :data:`DIAGNOSTIC_SAMPLE` paragraphs (3,000) the diagnostic is computed on a random sample
+  of that many paragraphs (seeded with ``random_state``): eleven extra fits on every
+  paragraph would cost more than the rest of a large run. Its fits stop at a looser tolerance
+  (:data:`DIAGNOSTIC_TOL`, 1e-3 instead of the model's 1e-4), which halves their iterations:
+  on the 1,000-article bench corpus the reconstruction errors agree with the strict fits to
+  four digits and the coherence to about 0.005. They run with one BLAS thread, so the table
+  does not depend on the machine's core count. (The sample was 5,000 paragraphs and the
+  tolerance the model's until the diagnostic was found to take three quarters of the topic
+  stage; the fitted model itself is unchanged.)
 
 Outputs (:func:`fit_topics`): ``topic_terms`` (top terms per topic), ``topics`` (label and
 share), ``paragraph_topics`` (every paragraph's topic shares), ``outlet_topics`` (each
@@ -56,7 +62,9 @@ N_DIAGNOSTIC_TERMS = 10
 #: Range of k examined by default in the diagnostic (capped by the data).
 DEFAULT_K_VALUES = tuple(range(2, 13))
 #: Most paragraphs the k diagnostic fits on (a seeded random sample above this).
-DIAGNOSTIC_SAMPLE = 5000
+DIAGNOSTIC_SAMPLE = 3000
+#: Stopping tolerance of the diagnostic's NMF fits (the model's own default is 1e-4).
+DIAGNOSTIC_TOL = 1e-3
 #: Bounds of the default k rule.
 K_MIN, K_MAX = 2, 10
 #: Separator of the terms in a topic label.
@@ -104,7 +112,7 @@ TABLE_SCHEMAS: dict[str, list[tuple[str, str, str]]] = {
         ("chosen", "boolean", "Whether this is the k of the fitted model"),
         ("n_paragraphs", "integer", "Paragraphs the diagnostic was fitted on (all paragraphs "
                                     "with terms, or a seeded sample of DIAGNOSTIC_SAMPLE = "
-                                    "5,000 above that)"),
+                                    "3,000 above that)"),
     ],
 }
 
@@ -402,9 +410,11 @@ def k_diagnostics(
 ) -> pd.DataFrame:
     """Fit the topic model for a range of k and measure each fit.
 
-    The vocabulary is built once; for each k an NMF model with the same parameters is fitted.
-    Values of k above ``min(paragraphs, terms) - 1`` are skipped; ``chosen`` is always
-    examined too (if within that limit).
+    The vocabulary is built once; for each k an NMF model with the same parameters is fitted,
+    with stopping tolerance :data:`DIAGNOSTIC_TOL` unless ``tol`` is given, and with one BLAS
+    thread (the numbers then do not depend on the core count). Values of k above
+    ``min(paragraphs, terms) - 1`` are skipped; ``chosen`` is always examined too (if within
+    that limit).
 
     Parameters
     ----------
@@ -423,6 +433,15 @@ def k_diagnostics(
         One row per k: ``k, reconstruction_error, relative_error, coherence_npmi,
         topic_diversity, chosen, n_paragraphs``, sorted by ``k``.
     """
+    from threadpoolctl import threadpool_limits  # a scikit-learn dependency
+
+    model_params = {"tol": DIAGNOSTIC_TOL, **model_params}
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _k_diagnostics(documents, k_values, chosen, model_params)
+
+
+def _k_diagnostics(documents: Sequence[Sequence[str]], k_values: Iterable[int],
+                   chosen: int | None, model_params: dict) -> pd.DataFrame:
     base = TopicModel(**model_params)
     vec, x = base._vectorize(documents)
     norm_x = float(np.sqrt(x.multiply(x).sum()))

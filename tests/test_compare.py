@@ -131,3 +131,16 @@ def test_relabelings_beyond_float_range_are_infinite():
 
     assert _as_float(math.comb(10, 5)) == 252.0
     assert _as_float(math.comb(4000, 2000)) == math.inf  # about 1e1202
+
+
+def test_smallest_draws_mark_what_argsort_picks():
+    from framing.compare import smallest_draws
+
+    rng = np.random.default_rng(3)
+    for n, n_a in ((2, 1), (7, 3), (50, 49), (300, 120)):
+        draws = rng.random((40, n))
+        draws[0, :] = 0.5  # all tied: argsort decides, as before
+        expected = np.zeros_like(draws)
+        order = draws.argsort(axis=1)[:, :n_a]
+        expected[np.repeat(np.arange(len(draws)), n_a), order.ravel()] = 1.0
+        np.testing.assert_array_equal(smallest_draws(draws, n_a), expected)

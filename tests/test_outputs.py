@@ -389,3 +389,75 @@ def test_report_refuses_to_replace_an_analysis_folder(tmp_path, hostile_corpus):
     assert (out / "paragraphs.csv").exists()
     with pytest.raises(FramingError, match="inside the corpus"):
         write_report(hostile_corpus, hostile_corpus / "figs", n_boot=20)
+
+
+# --------------------------------------------------------------------------- the fast renderer
+
+
+def pandas_text(df: pd.DataFrame, excel: bool = False) -> str:
+    """The reference: what ``DataFrame.to_csv`` renders, under the module's rules."""
+    if excel:
+        return "\ufeff" + output._pandas_csv(output.neutralise_formulas(df), excel=True)
+    return output._pandas_csv(df, excel=False)
+
+
+cell_text = st.text(st.sampled_from(list('ab,"\r\n =+\t\x00中') + ["\u2028"]), max_size=6)
+floats = st.floats(allow_nan=True, allow_infinity=True)
+ints = st.integers(min_value=-(2**63), max_value=2**63 - 1)
+
+
+@st.composite
+def typed_frame(draw) -> pd.DataFrame:
+    """Frames with the column types framing writes, missing values included."""
+    n = draw(st.integers(min_value=0, max_value=5))
+    columns: dict[str, object] = {}
+    for i in range(draw(st.integers(min_value=1, max_value=4))):
+        kind = draw(st.sampled_from(["text", "str", "float", "int", "small", "bool",
+                                     "Int64"]))
+        name = f"c{i}" if draw(st.booleans()) else draw(cell_text)
+        name = name if name not in columns else f"{name}{i}"
+        if kind in ("text", "str"):
+            values = draw(st.lists(st.one_of(cell_text, st.none()), min_size=n, max_size=n))
+            columns[name] = pd.Series(values, dtype=object if kind == "text" else "str")
+        elif kind == "float":
+            columns[name] = pd.Series(draw(st.lists(floats, min_size=n, max_size=n)),
+                                      dtype="float64")
+        elif kind in ("int", "small"):
+            values = draw(st.lists(ints if kind == "int" else st.integers(0, 40), min_size=n,
+                                   max_size=n))
+            columns[name] = pd.Series(values, dtype="int64")
+        elif kind == "bool":
+            columns[name] = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+                                      dtype=bool)
+        else:
+            values = draw(st.lists(st.one_of(st.integers(0, 9), st.none()), min_size=n,
+                                   max_size=n))
+            columns[name] = pd.Series(values, dtype="Int64")
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=max(EXAMPLES // 10, 50), derandomize=True, deadline=None)
+@given(typed_frame(), st.booleans())
+def test_fast_renderer_writes_what_pandas_writes(df, excel):
+    # The column-wise renderer must give to_csv's bytes exactly: float repr, quoting of
+    # delimiters, quotes and line breaks, empty one-column rows, missing values.
+    assert output.csv_text(df, excel=excel) == pandas_text(df, excel=excel)
+
+
+def test_fast_renderer_covers_the_table_types_and_falls_back_on_others():
+    df = pd.DataFrame({"a": ["x", None], "b": [1.5, float("nan")], "c": [True, False],
+                       "d": pd.array([1, None], dtype="Int64"), "e": [3, 4]})
+    assert output._csv_chunks(df, "\n") is not None
+    mixed = pd.DataFrame({"a": ["x", 1]}, dtype=object)  # a number in a text column
+    dates = pd.DataFrame({"a": pd.to_datetime(["2024-01-02", None])})
+    for other in (mixed, dates):
+        assert output._csv_chunks(other, "\n") is None
+        assert output.csv_text(other) == pandas_text(other)
+
+
+def test_fast_renderer_chunks_join_to_the_whole(monkeypatch):
+    df = pd.DataFrame({"a": [f"v{i}" if i % 3 else 'q,"' for i in range(10)],
+                       "b": range(10)})
+    whole = output.csv_text(df)
+    monkeypatch.setattr(output, "CHUNK_ROWS", 3)
+    assert output.csv_text(df) == whole == pandas_text(df)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -219,3 +220,19 @@ def test_cli_timeline_on_seed_corpus(tmp_path, capsys):
                                       "date_precision": "month", "freq": "W",
                                       "reason": "spans_periods"}]
     assert (tmp_path / "out" / "figures" / "timeline_frame_share.png").exists()
+
+
+def test_interval_bounds_equal_nanpercentile_bit_for_bit():
+    from framing.timeline import interval_bounds
+
+    rng = np.random.default_rng(7)
+    boot = rng.normal(size=(200, 12))
+    boot[rng.random(boot.shape) < 0.05] = np.nan  # some columns with missing replicates
+    boot[:, 3] = np.nan  # one column with none
+    boot[:, 5] = rng.normal(size=200)  # and a full one
+    lo, hi = interval_bounds(boot)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ref_lo, ref_hi = np.nanpercentile(boot, [2.5, 97.5], axis=0)
+    np.testing.assert_array_equal(lo, ref_lo)
+    np.testing.assert_array_equal(hi, ref_hi)
