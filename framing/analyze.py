@@ -206,9 +206,21 @@ def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
                                                 "outlet", "period", "frame", "topic",
                                                 "entity", "method", "rank", "start")]
     keys = [k for k in keys if k in df.columns]
-    if not keys or df.empty:
+    if not keys or df.empty or _in_order(df, keys):
         return df.reset_index(drop=True)
     return df.sort_values(keys, kind="mergesort").reset_index(drop=True)
+
+
+def _in_order(df: pd.DataFrame, keys: list[str]) -> bool:
+    """True when the rows are already in key order (a stable sort would leave them as they
+    are). The engine's per-article tables come in ``doc_id`` order, and sorting millions of
+    token rows again costs seconds. Missing keys, which a sort puts last, answer False."""
+    if df[keys].isna().to_numpy().any():
+        return False
+    try:
+        return bool(pd.MultiIndex.from_frame(df[keys]).is_monotonic_increasing)
+    except TypeError:  # keys of mixed types: let the sort decide (or refuse)
+        return False
 
 
 def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",

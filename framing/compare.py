@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from framing.blas import one_blas_thread
 from framing.errors import ConfigError
 from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
@@ -153,6 +154,7 @@ def smallest_draws(draws: np.ndarray, n_a: int) -> np.ndarray:
     return labels
 
 
+@one_blas_thread
 def permutation_p(sums: np.ndarray, counts: np.ndarray, n_a: int, n_perm: int,
                   rng: np.random.Generator, chunk: int = 1000) -> tuple[np.ndarray, str, int]:
     """Two-sided permutation p-values of the difference of pooled means, per measure.
@@ -203,6 +205,7 @@ def permutation_p(sums: np.ndarray, counts: np.ndarray, n_a: int, n_perm: int,
         "monte_carlo", n_rel
 
 
+@one_blas_thread
 def bootstrap_difference(sums_a: np.ndarray, counts_a: np.ndarray, sums_b: np.ndarray,
                          counts_b: np.ndarray, n_boot: int, rng: np.random.Generator
                          ) -> tuple[np.ndarray, np.ndarray]:

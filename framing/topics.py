@@ -51,6 +51,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from framing.blas import one_blas_thread
 from framing.errors import ConfigError, CorpusError
 from framing.schema import DOC_ID, PARA_ID
 from framing.terms import analysis_terms, display_forms
@@ -241,6 +242,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             ) from exc
         return vec, sparse.csr_matrix(x)
 
+    @one_blas_thread
     def _fit_matrix(self, vec, x: sparse.csr_matrix) -> np.ndarray:
         n_docs, n_terms = x.shape
         k = self.n_components if self.n_components is not None else default_k(n_docs)
@@ -283,6 +285,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         vec, x = self._vectorize(X)
         return self._fit_matrix(vec, x)
 
+    @one_blas_thread
     def transform(self, X: Iterable[Sequence[str]]) -> np.ndarray:
         """Topic loadings of new documents (``W`` solved with ``H`` fixed), topic order."""
         check_is_fitted(self, "components_")
@@ -356,6 +359,7 @@ def documents_from_terms(terms: pd.DataFrame) -> tuple[pd.DataFrame, list[list[s
     return keys, docs
 
 
+@one_blas_thread
 def npmi_coherence(binary: sparse.csr_matrix, top_idx: Sequence[Sequence[int]]) -> float:
     """Mean normalised PMI over pairs of top terms, averaged over topics.
 
@@ -402,6 +406,7 @@ def _top_indices(h: np.ndarray, n: int) -> list[list[int]]:
     return out
 
 
+@one_blas_thread
 def k_diagnostics(
     documents: Sequence[Sequence[str]],
     k_values: Iterable[int] = DEFAULT_K_VALUES,
@@ -433,11 +438,8 @@ def k_diagnostics(
         One row per k: ``k, reconstruction_error, relative_error, coherence_npmi,
         topic_diversity, chosen, n_paragraphs``, sorted by ``k``.
     """
-    from threadpoolctl import threadpool_limits  # a scikit-learn dependency
-
     model_params = {"tol": DIAGNOSTIC_TOL, **model_params}
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _k_diagnostics(documents, k_values, chosen, model_params)
+    return _k_diagnostics(documents, k_values, chosen, model_params)
 
 
 def _k_diagnostics(documents: Sequence[Sequence[str]], k_values: Iterable[int],

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from framing.blas import one_blas_thread
 from framing.codebook import Codebook
 from framing.errors import ConfigError, CorpusError
 from framing.frames import score_units
@@ -497,6 +498,7 @@ def _alpha_batch(o: np.ndarray, level: str) -> np.ndarray:
     return np.where(expected > 0, alpha, np.nan)
 
 
+@one_blas_thread
 def _alpha_with_ci(data: np.ndarray, level: str, domain: Sequence[float], n_boot: int,
                    rng: np.random.Generator) -> tuple[float, float, float]:
     """Alpha (``krippendorff`` package) and a percentile bootstrap interval over units.
@@ -564,6 +566,7 @@ def _prf(tp: np.ndarray, sup: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray,
     return precision, recall, f1
 
 
+@one_blas_thread
 def _prf_rows(ref: str, outlet: str, level: str, y: np.ndarray, p: np.ndarray,
               frames: list[str], n_boot: int, seed: int) -> list[dict]:
     """P/R/F1 rows of one (reference, outlet, level): y, p are (units × frames) 0/1."""

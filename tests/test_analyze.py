@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import framing_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing import schema
 from framing.analyze import Config, analyze
@@ -252,3 +254,20 @@ def test_one_article_corpus_is_analysed_with_stages_skipped(tmp_path):
     assert result.tables["distinctive_terms"].empty
     assert len(result.tables["frame_hits"]) > 0
     assert (tmp_path / "out" / "topics.csv").read_text(encoding="utf-8").startswith("topic,")
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "B", "文", None]), st.integers(0, 3),
+                          st.one_of(st.integers(0, 3), st.none())), max_size=12),
+       st.booleans())
+def test_sort_table_skips_only_what_is_already_in_order(rows: list[tuple], presort: bool) -> None:
+    # The already-in-order shortcut must give exactly the stable sort's table.
+    from framing.analyze import sort_table
+
+    df = pd.DataFrame(rows, columns=["doc_id", "para_id", "token_id"])
+    df["v"] = range(len(df))
+    if presort:
+        df = df.sort_values(["doc_id", "para_id", "token_id"], kind="mergesort")
+    want = df.sort_values(["doc_id", "para_id", "token_id"], kind="mergesort").reset_index(
+        drop=True) if len(df) else df.reset_index(drop=True)
+    pd.testing.assert_frame_equal(sort_table("tokens", df), want)
