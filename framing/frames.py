@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import operator
 import re
 from collections.abc import Iterable, Sequence
@@ -211,7 +212,11 @@ def n_word_tokens(unit: ParagraphUnit) -> int:
 
 def _n_words(tokens: Sequence[Token]) -> int:
     # Counting in a list of kinds runs in C; a generator over is_word cost a call per token.
-    return len(tokens) - [t.kind for t in tokens].count("punct")
+    return len(tokens) - operator.countOf(map(_KIND, tokens), "punct")
+
+
+_TEXT = operator.attrgetter("text")
+_KIND = operator.attrgetter("kind")
 
 
 def is_scored(unit: ParagraphUnit) -> bool:
@@ -243,8 +248,9 @@ def _match_spans(forms: Sequence[str], prefixes: frozenset[str],
     spans: list[tuple[int, int]] = []
     n, done = len(forms), 0
     # Only a token whose form starts some term can start a match; most tokens start none,
-    # so the scan visits the few candidates (found by a comprehension) instead of every token.
-    for i in [i for i, f in enumerate(forms) if f in prefixes]:
+    # so the scan visits the few candidates (found without a bytecode loop) instead of
+    # every token.
+    for i in itertools.compress(range(n), map(prefixes.__contains__, forms)):
         if i < done:
             continue  # consumed by the previous match
         best, concat = 0, ""
@@ -328,9 +334,11 @@ def _squeezed(view: str) -> tuple[str, Sequence[int]]:
         if _WHITE.search(low) is None:
             # Nothing to drop (the usual paragraph): offsets are positions.
             return low, range(len(low))
-        runs = [(m.start(), m.end()) for m in _NON_WHITE.finditer(low)]
-        where = [pos for s, e in runs for pos in range(s, e)]
-        return "".join(low[s:e] for s, e in runs), where
+        runs = list(_NON_WHITE.finditer(low))
+        # The offsets of the kept characters, run by run (built by map, not bytecode).
+        where = list(itertools.chain.from_iterable(
+            map(range, map(re.Match.start, runs), map(re.Match.end, runs))))
+        return "".join(map(re.Match.group, runs)), where
     chars, where = [], []
     for pos, ch in enumerate(view):
         if not ch.isspace():
@@ -504,8 +512,7 @@ def _match_scored(unit: ParagraphUnit, lex: _Lexicon, n_tokens: int) -> UnitMatc
     """:func:`match_unit` of a unit known to be scored, with ``n_word_tokens`` given."""
     out = UnitMatch(n_tokens=n_tokens)
     tokens, text = unit.tokens, unit.text
-    form_of = _matching_form
-    forms = [form_of(t.text) for t in tokens]
+    forms = list(map(_matching_form, map(_TEXT, tokens)))  # map: no bytecode per token
     spans = _match_spans(forms, lex.prefixes, lex.index)
     key = {"doc_id": unit.doc_id, "para_id": unit.para_id}
     hit_spans: set[tuple[int, int]] = set()
@@ -516,8 +523,9 @@ def _match_scored(unit: ParagraphUnit, lex: _Lexicon, n_tokens: int) -> UnitMatc
         negators = lex.negation.negators
         # Most paragraphs hold no negator at all, and a hit can only be negated by one
         # before it: the look-back runs only for hits after the first negator token.
-        first_neg = next((k for k, f in enumerate(forms) if f in negators), len(forms))
-        hits = out.hits
+        found = negators.intersection(forms)
+        first_neg = min(map(forms.index, found)) if found else len(forms)
+        hits, doc_id, para_id = out.hits, unit.doc_id, unit.para_id
         for i, j in spans:
             start, end = tokens[i].start, tokens[j - 1].end
             hit_spans.add((start, end))
@@ -526,8 +534,9 @@ def _match_scored(unit: ParagraphUnit, lex: _Lexicon, n_tokens: int) -> UnitMatc
             negator = text[tokens[neg].start:tokens[neg].end] if neg is not None else ""
             matched = text[start:end]
             for fid, term in lex.index["".join(forms[i:j])]:
-                hits.append({
-                    **key, "frame": fid, "term": term.term, "matched": matched,
+                hits.append({  # key order: HIT_COLUMNS
+                    "doc_id": doc_id, "para_id": para_id, "frame": fid, "term": term.term,
+                    "matched": matched,
                     "start": start, "end": end, "weight": term.weight,
                     "negated": neg is not None, "negator": negator,
                 })
@@ -627,14 +636,15 @@ def _score_rows(unit: ParagraphUnit, match: UnitMatch,
             negated[h["frame"]] += 1
         else:
             counted[h["frame"]].append(h["weight"])
+    doc_id, para_id, n_tokens = unit.doc_id, unit.para_id, match.n_tokens
     rows = []
     for fid in frame_ids:
-        weight = float(sum(counted[fid]))
+        weights = counted[fid]
+        weight = float(sum(weights))
         rows.append({
-            "doc_id": unit.doc_id, "para_id": unit.para_id, "frame": fid,
-            "hits": len(counted[fid]), "hits_negated": negated[fid],
-            "weight": weight, "n_tokens": match.n_tokens,
-            "density": 100.0 * weight / match.n_tokens,
+            "doc_id": doc_id, "para_id": para_id, "frame": fid,
+            "hits": len(weights), "hits_negated": negated[fid],
+            "weight": weight, "n_tokens": n_tokens, "density": 100.0 * weight / n_tokens,
         })
     return rows
 
@@ -750,8 +760,9 @@ def dominant_frame(weights: dict[str, float], threshold: float,
     if not present:
         return "", top, ""
     rank = weights if strengths is None else strengths
-    best = max(rank.get(f, 0.0) for f in present)
-    tied = sorted(f for f in present if round(rank.get(f, 0.0) - best, 9) == 0)
+    ranks = [rank.get(f, 0.0) for f in present]
+    best = max(ranks)
+    tied = sorted(f for f, r in zip(present, ranks, strict=True) if round(r - best, 9) == 0)
     if len(tied) == 1:
         return tied[0], float(weights[tied[0]]), ""
     return "", top, "|".join(tied)
