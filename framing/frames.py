@@ -211,7 +211,7 @@ def n_word_tokens(unit: ParagraphUnit) -> int:
 
 
 def _n_words(tokens: Sequence[Token]) -> int:
-    # Counting in a list of kinds runs in C; a generator over is_word cost a call per token.
+    # countOf over map runs in C; a generator over is_word cost a call per token.
     return len(tokens) - operator.countOf(map(_KIND, tokens), "punct")
 
 
@@ -266,10 +266,6 @@ def _match_spans(forms: Sequence[str], prefixes: frozenset[str],
     return spans
 
 
-def _is_break(token: Token, rule: NegationRule) -> bool:
-    return any(ch in rule.clause_breaks for ch in token.text)
-
-
 def find_negator(
     i: int,
     tokens: Sequence[Token],
@@ -308,7 +304,7 @@ def _find_negator(i: int, tokens: Sequence[Token], forms: Sequence[str],
     while k >= 0 and seen < neg.window:
         tok = tokens[k]
         if tok.kind == "punct":  # not is_word(tok)
-            if not breaks.isdisjoint(tok.text):  # _is_break(tok, rule)
+            if not breaks.isdisjoint(tok.text):  # holds a clause-break character
                 return None
             k -= 1
             continue
@@ -536,8 +532,7 @@ def _match_scored(unit: ParagraphUnit, lex: _Lexicon, n_tokens: int) -> UnitMatc
             for fid, term in lex.index["".join(forms[i:j])]:
                 hits.append({  # key order: HIT_COLUMNS
                     "doc_id": doc_id, "para_id": para_id, "frame": fid, "term": term.term,
-                    "matched": matched,
-                    "start": start, "end": end, "weight": term.weight,
+                    "matched": matched, "start": start, "end": end, "weight": term.weight,
                     "negated": neg is not None, "negator": negator,
                 })
     out.splits = _split_check(unit, lex, hit_spans, key)
