@@ -785,6 +785,8 @@ def test_article_resampling_needs_two_articles() -> None:
     assert x["dominant_share_lo"].notna().all() and (x["ci_unit"] == "article").all()
     with pytest.raises(Exception, match="resample"):
         frames.outlet_frames(paragraphs, scores, resample="sentence")
+    with pytest.raises(ConfigError, match="several rows"):
+        frames.outlet_frames(pd.concat([paragraphs, paragraphs.head(1)]), scores)
 
 
 def test_bootstrap_means_pools_groups() -> None:
