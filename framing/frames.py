@@ -63,6 +63,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -70,7 +72,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from framing.codebook import MIN_LEAD_FACTOR, Codebook, NegationRule, _lower1
+from framing.codebook import MIN_LEAD_FACTOR, Codebook, NegationRule, Term, _lower1
 from framing.errors import ConfigError
 from framing.schema import DOC_ID, PARA_ID
 from framing.tokens import Token
@@ -205,7 +207,16 @@ def is_word(token: Token) -> bool:
 
 def n_word_tokens(unit: ParagraphUnit) -> int:
     """Number of word (non-punctuation) tokens of a unit: the density denominator."""
-    return sum(1 for t in unit.tokens if is_word(t))
+    return _n_words(unit.tokens)
+
+
+def _n_words(tokens: Sequence[Token]) -> int:
+    # countOf over map runs in C; a generator over is_word cost a call per token.
+    return len(tokens) - operator.countOf(map(_KIND, tokens), "punct")
+
+
+_TEXT = operator.attrgetter("text")
+_KIND = operator.attrgetter("kind")
 
 
 def is_scored(unit: ParagraphUnit) -> bool:
@@ -228,10 +239,20 @@ def match_spans(forms: Sequence[str], codebook: Codebook) -> list[tuple[int, int
         Token index ranges ``[i, j)`` whose concatenated forms equal a term form; left to
         right, longest match first, non-overlapping.
     """
-    prefixes, index = codebook.prefixes, codebook.term_index
+    return _match_spans(forms, codebook.prefixes, codebook.term_index)
+
+
+def _match_spans(forms: Sequence[str], prefixes: frozenset[str],
+                 index: dict[str, list[tuple[str, Term]]]) -> list[tuple[int, int]]:
+    """:func:`match_spans` with the codebook's prefix set and term index given."""
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(forms)
-    while i < n:
+    n, done = len(forms), 0
+    # Only a token whose form starts some term can start a match; most tokens start none,
+    # so the scan visits the few candidates (found without a bytecode loop) instead of
+    # every token.
+    for i in itertools.compress(range(n), map(prefixes.__contains__, forms)):
+        if i < done:
+            continue  # consumed by the previous match
         best, concat = 0, ""
         for j in range(i, n):
             concat += forms[j]
@@ -241,14 +262,8 @@ def match_spans(forms: Sequence[str], codebook: Codebook) -> list[tuple[int, int
                 best = j + 1
         if best:
             spans.append((i, best))
-            i = best
-        else:
-            i += 1
+            done = best
     return spans
-
-
-def _is_break(token: Token, rule: NegationRule) -> bool:
-    return any(ch in rule.clause_breaks for ch in token.text)
 
 
 def find_negator(
@@ -263,19 +278,40 @@ def find_negator(
     Applies rule 4 of the module docstring: look back over at most ``rule.window`` word
     tokens, skipping punctuation that is not a clause break and stopping at one that is.
     """
-    negators, not_next = set(rule.negators), set(rule.not_negating_next)
+    return _find_negator(i, tokens, forms, consumed, _Negation.of(rule))
+
+
+@dataclass(frozen=True)
+class _Negation:
+    """A :class:`NegationRule` as sets, prepared once per codebook rather than once per hit."""
+
+    negators: frozenset[str]
+    not_next: frozenset[str]
+    breaks: frozenset[str]
+    window: int
+
+    @classmethod
+    def of(cls, rule: NegationRule) -> _Negation:
+        return cls(frozenset(rule.negators), frozenset(rule.not_negating_next),
+                   frozenset(rule.clause_breaks), rule.window)
+
+
+def _find_negator(i: int, tokens: Sequence[Token], forms: Sequence[str],
+                  consumed: Sequence[bool], neg: _Negation) -> int | None:
+    """:func:`find_negator` with the rule prepared (:class:`_Negation`)."""
+    negators, not_next, breaks = neg.negators, neg.not_next, neg.breaks
     seen, k = 0, i - 1
-    while k >= 0 and seen < rule.window:
+    while k >= 0 and seen < neg.window:
         tok = tokens[k]
-        if not is_word(tok):
-            if _is_break(tok, rule):
+        if tok.kind == "punct":  # not is_word(tok)
+            if not breaks.isdisjoint(tok.text):  # holds a clause-break character
                 return None
             k -= 1
             continue
         seen += 1
         if forms[k] in negators and not consumed[k]:
             nxt = k + 1
-            while nxt < len(tokens) and not is_word(tokens[nxt]):
+            while nxt < len(tokens) and tokens[nxt].kind == "punct":
                 nxt += 1
             if nxt >= len(tokens) or forms[nxt] not in not_next:
                 return k
@@ -285,10 +321,20 @@ def find_negator(
 
 def _squeezed(view: str) -> tuple[str, Sequence[int]]:
     """The view without white space and lower-cased, with each character's original offset."""
-    if _WHITE.search(view) is None and view.lower() == view:
-        # Nothing to drop or lower-case (the usual Chinese paragraph): offsets are positions.
-        # (str.lower() of the whole string equals it only if every character lowers to itself.)
-        return view, range(len(view))
+    low = view.lower()
+    if len(low) == len(view) and "\u03a3" not in view:
+        # Every character lowered to exactly one character (str.lower never drops one), so
+        # low[i] is _lower1(view[i]): str.lower differs from a per-character lower-casing
+        # only for characters that expand (İ) and for the context-dependent capital sigma,
+        # which both go the slow way below.
+        if _WHITE.search(low) is None:
+            # Nothing to drop (the usual paragraph): offsets are positions.
+            return low, range(len(low))
+        runs = list(_NON_WHITE.finditer(low))
+        # The offsets of the kept characters, run by run (built by map, not bytecode).
+        where = list(itertools.chain.from_iterable(
+            map(range, map(re.Match.start, runs), map(re.Match.end, runs))))
+        return "".join(map(re.Match.group, runs)), where
     chars, where = [], []
     for pos, ch in enumerate(view):
         if not ch.isspace():
@@ -299,6 +345,12 @@ def _squeezed(view: str) -> tuple[str, Sequence[int]]:
 
 #: One white-space character (the same set as ``str.isspace``).
 _WHITE = re.compile(r"\s")
+#: A run of characters that are not white space.
+_NON_WHITE = re.compile(r"\S+")
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _latin_edge_ok(view: str, start: int, end: int, form: str) -> bool:
@@ -365,60 +417,203 @@ def match_unit(unit: ParagraphUnit, codebook: Codebook) -> UnitMatch:
         one dict per (occurrence, frame) with the ``frame_term_splits`` columns; both empty
         for units that are not scored.
     """
-    out = UnitMatch(n_tokens=n_word_tokens(unit))
-    if not is_scored(unit):
-        return out
-    tokens = unit.tokens
-    forms = [token_form(t) for t in tokens]
-    spans = match_spans(forms, codebook)
-    consumed = [False] * len(tokens)
-    for i, j in spans:
-        for k in range(i, j):
-            consumed[k] = True
+    n_tokens = _n_words(unit.tokens)
+    if not (unit.analysed and n_tokens > 0):  # is_scored(unit)
+        return UnitMatch(n_tokens=n_tokens)
+    return _match_scored(unit, _lexicon(codebook), n_tokens)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """What matching needs from a codebook, prepared once per codebook (see :func:`_lexicon`).
+
+    Attributes
+    ----------
+    index : dict of str to list of (str, Term)
+        ``codebook.term_index``.
+    prefixes : frozenset of str
+        ``codebook.prefixes``.
+    rank : dict of str to int
+        Position of each term form in ``index``: split rows come in this order (term by
+        term, as the split check was first written), before they are sorted by offset.
+    longest : re.Pattern
+        Matches the first character of the longest term form starting at a position, with
+        the rest of the form in a look-ahead group (so that matches may overlap): one
+        alternative per first character, ``c(?=(rest1|rest2|...))`` with the rests longest
+        first (and optional when ``c`` alone is a term). Each alternative begins with a
+        literal, so the engine skips to candidate characters without leaving C.
+    heads : dict of str to tuple of str
+        For each term form, the term forms that are prefixes of it, itself included: the
+        terms that occur where its longest match does.
+    latin_edges : frozenset of str
+        Term forms that begin or end with an ASCII letter or digit: only these need the
+        Latin edge check (:func:`_latin_edge_ok`).
+    negation : _Negation
+        The negation rule as sets.
+    frame_ids : tuple of str
+        Frame ids, sorted (the order of ``frame_scores`` rows).
+    """
+
+    index: dict[str, list[tuple[str, Term]]]
+    prefixes: frozenset[str]
+    rank: dict[str, int]
+    longest: re.Pattern[str]
+    heads: dict[str, tuple[str, ...]]
+    latin_edges: frozenset[str]
+    negation: _Negation
+    frame_ids: tuple[str, ...]
+
+
+#: Prepared lexicons by ``id(codebook)``; each entry keeps its codebook alive, so an id is
+#: never reused while its entry exists, and the ``is`` check below rules out a stale one.
+_LEXICONS: dict[int, tuple[Codebook, _Lexicon]] = {}
+
+
+def _lexicon(codebook: Codebook) -> _Lexicon:
+    """The :class:`_Lexicon` of a codebook, built on first use (a run uses one codebook)."""
+    got = _LEXICONS.get(id(codebook))
+    if got is not None and got[0] is codebook:
+        return got[1]
+    index = codebook.term_index
+    rests: dict[str, set[str]] = {}  # first character -> the rests of its forms ("" ends)
+    for form in index:
+        rests.setdefault(form[0], set()).add(form[1:])
+    # One alternative per first character (so at most one can match at a position), each
+    # with exactly one group: Match.lastindex names the rest that matched, if any.
+    alternatives = []
+    for c, rest in sorted(rests.items()):
+        longer = sorted((r for r in rest if r), key=lambda r: (-len(r), r))
+        if not longer:
+            alternatives.append(re.escape(c))
+            continue
+        group = "(" + "|".join(re.escape(r) for r in longer) + ")" + ("?" if "" in rest else "")
+        alternatives.append(re.escape(c) + "(?=" + group + ")")
+    lex = _Lexicon(
+        index=index,
+        prefixes=codebook.prefixes,
+        rank={form: r for r, form in enumerate(index)},
+        longest=re.compile("|".join(alternatives) or "(?!)"),  # (?!): no term, no match
+        heads={form: tuple(h for h in index if form.startswith(h)) for form in index},
+        latin_edges=frozenset(f for f in index if _ascii_alnum(f[0]) or _ascii_alnum(f[-1])),
+        negation=_Negation.of(codebook.negation),
+        frame_ids=tuple(sorted(codebook.frame_ids)),
+    )
+    if len(_LEXICONS) >= 8:  # bounded: tests build many small codebooks
+        _LEXICONS.clear()
+    _LEXICONS[id(codebook)] = (codebook, lex)
+    return lex
+
+
+def _match_scored(unit: ParagraphUnit, lex: _Lexicon, n_tokens: int) -> UnitMatch:
+    """:func:`match_unit` of a unit known to be scored, with ``n_word_tokens`` given."""
+    out = UnitMatch(n_tokens=n_tokens)
+    tokens, text = unit.tokens, unit.text
+    forms = list(map(_matching_form, map(_TEXT, tokens)))  # map: no bytecode per token
+    spans = _match_spans(forms, lex.prefixes, lex.index)
     key = {"doc_id": unit.doc_id, "para_id": unit.para_id}
     hit_spans: set[tuple[int, int]] = set()
-    for i, j in spans:
-        start, end = tokens[i].start, tokens[j - 1].end
-        hit_spans.add((start, end))
-        neg = find_negator(i, tokens, forms, consumed, codebook.negation)
-        negator = unit.text[tokens[neg].start:tokens[neg].end] if neg is not None else ""
-        concat = "".join(forms[i:j])
-        for fid, term in codebook.term_index[concat]:
-            out.hits.append({
-                **key, "frame": fid, "term": term.term, "matched": unit.text[start:end],
-                "start": start, "end": end, "weight": term.weight,
-                "negated": neg is not None, "negator": negator,
-            })
-    out.splits = _split_rows(unit, codebook, hit_spans, key)
+    if spans:
+        consumed = [False] * len(tokens)
+        for i, j in spans:
+            consumed[i:j] = [True] * (j - i)
+        negators = lex.negation.negators
+        # Most paragraphs hold no negator at all, and a hit can only be negated by one
+        # before it: the look-back runs only for hits after the first negator token.
+        found = negators.intersection(forms)
+        first_neg = min(map(forms.index, found)) if found else len(forms)
+        hits, doc_id, para_id = out.hits, unit.doc_id, unit.para_id
+        for i, j in spans:
+            start, end = tokens[i].start, tokens[j - 1].end
+            hit_spans.add((start, end))
+            neg = (_find_negator(i, tokens, forms, consumed, lex.negation)
+                   if first_neg < i else None)
+            negator = text[tokens[neg].start:tokens[neg].end] if neg is not None else ""
+            matched = text[start:end]
+            for fid, term in lex.index["".join(forms[i:j])]:
+                hits.append({  # key order: HIT_COLUMNS
+                    "doc_id": doc_id, "para_id": para_id, "frame": fid, "term": term.term,
+                    "matched": matched, "start": start, "end": end, "weight": term.weight,
+                    "negated": neg is not None, "negator": negator,
+                })
+    out.splits = _split_check(unit, lex, hit_spans, key)
     return out
 
 
 def _split_rows(
     unit: ParagraphUnit, codebook: Codebook, hit_spans: set[tuple[int, int]], key: dict
 ) -> list[dict]:
-    tokens = unit.tokens
-    starts = {t.start for t in tokens}
-    ends = {t.end for t in tokens}
+    """Rule 3: the ``frame_term_splits`` rows of a unit, given the spans of its hits."""
+    return _split_check(unit, _lexicon(codebook), hit_spans, key)
+
+
+def _all_occurrences(view: str, squeezed: str, where: Sequence[int], lex: _Lexicon,
+                     skip: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(),
+                     ) -> list[tuple[int, int, int, str]]:
+    """Every occurrence of every term form in a squeezed view, found in one pass.
+
+    Equals :func:`_occurrences_in` for each form of the lexicon in turn, but instead of
+    one substring search per term (hundreds per paragraph), one regular expression finds
+    the longest term at each position where one starts (:attr:`_Lexicon.longest`); every
+    other term occurring there is a prefix of it (:attr:`_Lexicon.heads`). So every
+    occurrence, overlapping ones included, is found.
+
+    Parameters
+    ----------
+    view, squeezed, where
+        The analysis view and :func:`_squeezed` of it.
+    lex : _Lexicon
+    skip : set of (int, int)
+        Offsets left out (the hits: most occurrences are token matches, so dropping them
+        before the sort leaves little to sort).
+
+    Returns
+    -------
+    list of (int, int, int, str)
+        ``(rank, start, end, form)`` sorted by term rank and start: the order of the
+        term-by-term search.
+    """
+    heads, rank, latin = lex.heads, lex.rank, lex.latin_edges
+    found = []
+    for m in lex.longest.finditer(squeezed):
+        p = m.start()
+        k = m.lastindex  # the group of the alternative that matched: the rest of the form
+        longest = squeezed[p:m.end(k)] if k else m.group()
+        start = where[p]
+        for form in heads[longest]:
+            end = where[p + len(form) - 1] + 1
+            if (start, end) in skip:
+                continue
+            if form in latin and not _latin_edge_ok(view, start, end, form):
+                continue
+            found.append((rank[form], start, end, form))
+    found.sort()
+    return found
+
+
+def _split_check(unit: ParagraphUnit, lex: _Lexicon, hit_spans: set[tuple[int, int]],
+                 key: dict) -> list[dict]:
+    """:func:`_split_rows` with the prepared lexicon."""
     view = unit.text_analysis
     squeezed, where = _squeezed(view)  # once per paragraph, not once per term
-    rows = []
-    for form, pairs in codebook.term_index.items():
-        if form not in squeezed:
-            continue  # the common case: a cheap substring test skips the term
-        for start, end in _occurrences_in(view, squeezed, where, form):
-            if (start, end) in hit_spans:
-                continue
-            if any(s <= start and end <= e for s, e in hit_spans):
-                continue  # inside a longer match: the longest-match rule, not a split
-            reason = "overlap" if start in starts and end in ends else "split"
-            covering = "/".join(
-                unit.text[t.start:t.end] for t in tokens if t.start < end and t.end > start
-            )
-            for fid, term in pairs:
-                rows.append({
-                    **key, "frame": fid, "term": term.term, "matched": unit.text[start:end],
-                    "start": start, "end": end, "tokens": covering, "reason": reason,
-                })
+    rows: list[dict] = []
+    tokens = unit.tokens
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for _rank, start, end, form in _all_occurrences(view, squeezed, where, lex, hit_spans):
+        if any(s <= start and end <= e for s, e in hit_spans):
+            continue  # inside a longer match: the longest-match rule, not a split
+        if not starts:  # built only for the few paragraphs with a split
+            starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+        reason = "overlap" if start in starts and end in ends else "split"
+        covering = "/".join(
+            unit.text[t.start:t.end] for t in tokens if t.start < end and t.end > start
+        )
+        matched = unit.text[start:end]
+        for fid, term in lex.index[form]:
+            rows.append({
+                **key, "frame": fid, "term": term.term, "matched": matched,
+                "start": start, "end": end, "tokens": covering, "reason": reason,
+            })
     return rows
 
 
@@ -426,17 +621,25 @@ def _split_rows(
 # scores
 
 
-def _score_rows(unit: ParagraphUnit, match: UnitMatch, codebook: Codebook) -> list[dict]:
+def _score_rows(unit: ParagraphUnit, match: UnitMatch,
+                frame_ids: Sequence[str]) -> list[dict]:
+    """The ``frame_scores`` rows of a scored unit, one per frame of ``frame_ids`` (sorted)."""
+    counted: dict[str, list[float]] = {fid: [] for fid in frame_ids}
+    negated = dict.fromkeys(frame_ids, 0)
+    for h in match.hits:  # one pass, in hit order (the order the weights are summed in)
+        if h["negated"]:
+            negated[h["frame"]] += 1
+        else:
+            counted[h["frame"]].append(h["weight"])
+    doc_id, para_id, n_tokens = unit.doc_id, unit.para_id, match.n_tokens
     rows = []
-    for fid in sorted(codebook.frame_ids):
-        mine = [h for h in match.hits if h["frame"] == fid]
-        counted = [h for h in mine if not h["negated"]]
-        weight = float(sum(h["weight"] for h in counted))
+    for fid in frame_ids:
+        weights = counted[fid]
+        weight = float(sum(weights))
         rows.append({
-            "doc_id": unit.doc_id, "para_id": unit.para_id, "frame": fid,
-            "hits": len(counted), "hits_negated": len(mine) - len(counted),
-            "weight": weight, "n_tokens": match.n_tokens,
-            "density": 100.0 * weight / match.n_tokens,
+            "doc_id": doc_id, "para_id": para_id, "frame": fid,
+            "hits": len(weights), "hits_negated": negated[fid],
+            "weight": weight, "n_tokens": n_tokens, "density": 100.0 * weight / n_tokens,
         })
     return rows
 
@@ -475,6 +678,23 @@ def sentence_spans(view: str) -> list[tuple[int, int]]:
     elif spans:
         spans[-1] = (spans[-1][0], n)
     return spans or [(0, n)]
+
+
+#: The end of a first sentence: an end mark and the closing quotes or brackets after it.
+_FIRST_END = re.compile("[" + re.escape(SENTENCE_ENDS) + "][" + re.escape(_CLOSERS) + "]*")
+
+
+def _lead_end(view: str) -> int:
+    """End offset of the lead sentence: ``sentence_spans(view)[0][1]`` without the list.
+
+    The first span ends after the first end mark and its closers, unless nothing but white
+    space follows (the text then is one sentence, extended to the end); without an end mark
+    the whole text is the lead.
+    """
+    m = _FIRST_END.search(view)
+    if m is None or not view[m.end():].strip():
+        return len(view)
+    return m.end()
 
 
 def frame_strengths(hits: Iterable[dict], lead_end: int,
@@ -531,12 +751,13 @@ def dominant_frame(weights: dict[str, float], threshold: float,
         return "", 0.0, ""
     top = float(max(weights.values()))
     # Weights are sums of codebook weights; rounding guards against float noise (0.1 + 0.2).
-    present = [f for f, w in weights.items() if round(w - threshold, 9) >= 0 and w > 0]
+    present = [f for f, w in weights.items() if w > 0 and round(w - threshold, 9) >= 0]
     if not present:
         return "", top, ""
     rank = weights if strengths is None else strengths
-    best = max(rank.get(f, 0.0) for f in present)
-    tied = sorted(f for f in present if round(rank.get(f, 0.0) - best, 9) == 0)
+    ranks = [rank.get(f, 0.0) for f in present]
+    best = max(ranks)
+    tied = sorted(f for f, r in zip(present, ranks, strict=True) if round(r - best, 9) == 0)
     if len(tied) == 1:
         return tied[0], float(weights[tied[0]]), ""
     return "", top, "|".join(tied)
@@ -568,31 +789,32 @@ def _score_article(units: list[ParagraphUnit], codebook: Codebook,
                    lead_factor: float) -> dict[str, list[dict]]:
     """:func:`score_article` with the lead-sentence factor of rule 6 given (it overrides
     ``codebook.lead_factor``)."""
+    lex = _lexicon(codebook)
     hits: list[dict] = []
     splits: list[dict] = []
     scores: list[dict] = []
     paras: list[dict] = []
     for unit in sorted(units, key=lambda u: (u.doc_id, u.para_id)):
-        match = match_unit(unit, codebook)
-        hits.extend(match.hits)
-        splits.extend(match.splits)
-        scored = is_scored(unit)
+        n_tokens = _n_words(unit.tokens)
+        scored = unit.analysed and n_tokens > 0  # is_scored(unit)
         dom, top, tied = "", 0.0, ""
-        if scored:
-            rows = _score_rows(unit, match, codebook)
+        if scored:  # an unscored unit has no hits and no splits (match_unit)
+            match = _match_scored(unit, lex, n_tokens)
+            hits.extend(match.hits)
+            splits.extend(match.splits)
+            rows = _score_rows(unit, match, lex.frame_ids)
             scores.extend(rows)
-            lead_end = sentence_spans(unit.text_analysis)[0][1]
             dom, top, tied = dominant_frame(
                 {r["frame"]: r["weight"] for r in rows}, codebook.dominant_threshold,
-                frame_strengths(match.hits, lead_end, lead_factor),
+                frame_strengths(match.hits, _lead_end(unit.text_analysis), lead_factor),
             )
         paras.append({
             "doc_id": unit.doc_id, "para_id": unit.para_id, "dominant_frame": dom,
             "dominant_weight": top, "tied_frames": tied, "frames_scored": scored,
         })
-    order = ("doc_id", "para_id", "start", "end", "frame")
-    hits.sort(key=lambda r: tuple(r[k] for k in order))
-    splits.sort(key=lambda r: tuple(r[k] for k in order))
+    order = operator.itemgetter("doc_id", "para_id", "start", "end", "frame")
+    hits.sort(key=order)
+    splits.sort(key=order)
     return {"frame_hits": hits, "frame_term_splits": splits, "frame_scores": scores,
             "paragraphs": paras}
 
@@ -772,11 +994,16 @@ def outlet_frames(
         aggfunc="first",
     ).reindex(columns=frames).fillna(0.0).sort_index()
     dom = paragraphs.set_index(["doc_id", "para_id"])["dominant_frame"].fillna("").astype(str)
+    if not dom.index.is_unique:
+        raise ConfigError("outlet_frames: table paragraphs has several rows for one "
+                          "(doc_id, para_id)")
+    # A dict, not Series.get per key: a MultiIndex lookup costs ~50 µs, per paragraph.
+    dom_of = dict(zip(dom.index, dom.to_numpy(), strict=True))
     rows = []
     for outlet in sorted(wide.index.get_level_values("outlet").unique()):
         part = wide.xs(outlet, level="outlet")
         keys = list(part.index)
-        dom_vals = np.array([dom.get(k, "") for k in keys], dtype=object)
+        dom_vals = np.array([dom_of.get(k, "") for k in keys], dtype=object)
         dmat = np.stack([(dom_vals == f).astype(float) for f in frames], axis=1)
         xmat = part.to_numpy(dtype=float)
         docs = part.index.get_level_values("doc_id")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import frames
-from framing.codebook import Codebook, default_codebook_path, load_codebook
+from framing.codebook import Codebook, _lower1, default_codebook_path, load_codebook
 from framing.errors import ConfigError
 from framing.kwic import display_width, format_kwic, kwic
 from framing.textview import analysis_view
@@ -521,6 +521,121 @@ def test_fast_split_check_equals_the_naive_one(cb, tokens: list[str]) -> None:
         assert m.splits == naive_split_rows(u, cb, hit_spans_of(m), key)
 
 
+# --- the fast paths of matching equal the straightforward code ------------------------------
+
+
+def naive_squeezed(view: str) -> tuple[str, list[int]]:
+    """The view without white space, lower-cased character by character, and the offsets."""
+    kept = [(pos, ch) for pos, ch in enumerate(view) if not ch.isspace()]
+    return "".join(_lower1(ch) for _, ch in kept), [pos for pos, _ in kept]
+
+
+#: Characters where str.lower() of a whole text is not a per-character lower-casing (İ grows,
+#: Σ depends on its neighbours), white space of several kinds, Latin and Han.
+SQUEEZE_CHARS = "AbZ 9\t\n\u3000\u00a0İΣσΑ戰略。Ǆǅ"
+
+
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+@given(st.text(alphabet=SQUEEZE_CHARS, max_size=12) | st.text(max_size=12))
+def test_squeezed_equals_the_per_character_loop(view: str) -> None:
+    squeezed, where = frames._squeezed(view)
+    assert (squeezed, list(where)) == naive_squeezed(view)
+
+
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+@given(st.text(alphabet="ab 。！？!?”’」』\"')）\n\u3000", max_size=12))
+def test_lead_end_equals_the_first_sentence_span(view: str) -> None:
+    assert frames._lead_end(view) == frames.sentence_spans(view)[0][1]
+
+
+def naive_match_spans(forms: list[str], cb) -> list[tuple[int, int]]:
+    """Longest match tried from every token in turn (the scan as first written)."""
+    spans, i = [], 0
+    while i < len(forms):
+        best, concat = 0, ""
+        for j in range(i, len(forms)):
+            concat += forms[j]
+            if concat not in cb.prefixes:
+                break
+            if concat in cb.term_index:
+                best = j + 1
+        if best:
+            spans.append((i, best))
+        i = best or i + 1
+    return spans
+
+
+@settings(max_examples=min(EXAMPLES, 300), derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(VOCAB), max_size=14))
+def test_match_spans_and_negation_equal_the_token_by_token_rules(cb, tokens: list[str]) -> None:
+    u = unit_of(tokens)
+    forms = [frames.token_form(t) for t in u.tokens]
+    spans = naive_match_spans(forms, cb)
+    assert frames.match_spans(forms, cb) == spans
+    if not frames.is_scored(u):
+        return
+    consumed = [any(i <= k < j for i, j in spans) for k in range(len(forms))]
+    negated = []
+    for i, j in spans:  # find_negator for every hit, with no shortcut
+        neg = frames.find_negator(i, u.tokens, forms, consumed, cb.negation)
+        negated += [neg is not None] * len(cb.term_index["".join(forms[i:j])])
+    m = frames.match_unit(u, cb)
+    assert [h["negated"] for h in m.hits] == negated
+    for row in frames.score_article([u], cb)["frame_scores"]:  # exact, in hit order
+        mine = [h for h in m.hits if h["frame"] == row["frame"]]
+        counted = [h["weight"] for h in mine if not h["negated"]]
+        assert (row["hits"], row["hits_negated"]) == (len(counted), len(mine) - len(counted))
+        assert row["weight"] == float(sum(counted))
+
+
+@settings(max_examples=min(EXAMPLES, 300), derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(VOCAB + ["OFFER", "ai", "甲乙丙", "略焦"]), max_size=14))
+def test_one_pass_occurrences_equal_the_term_by_term_search(cb, tokens: list[str]) -> None:
+    view = analysis_view("".join(tokens))
+    squeezed, where = frames._squeezed(view)
+    got = frames._all_occurrences(view, squeezed, where, frames._lexicon(cb))
+    assert [(s, e, f) for _r, s, e, f in got] == [
+        (s, e, form) for form in cb.term_index for s, e in frames.term_occurrences(view, form)]
+
+
+NESTED_CB = RULES_CB.replace("terms: [AI, 一戰, 甲乙, 乙丙, 不公平]",
+                             "terms: [戰, 戰略思維, 略, 略焦, 甲乙丙, 乙, AI, ai芯片, 芯]")
+
+
+@pytest.fixture(scope="module")
+def nested_cb(tmp_path_factory: pytest.TempPathFactory):
+    """Terms that are prefixes of one another, one-character terms, a Latin-Han term."""
+    assert NESTED_CB != RULES_CB  # the replacement took
+    path = tmp_path_factory.mktemp("cb") / "nested.yaml"
+    path.write_text(textwrap.dedent(NESTED_CB), encoding="utf-8")
+    return load_codebook(path)
+
+
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+@given(st.text(alphabet="戰略思維焦慮甲乙丙AIai芯片 x", max_size=16))
+def test_one_pass_occurrences_with_nested_terms(nested_cb, text: str) -> None:
+    view = analysis_view(text)
+    squeezed, where = frames._squeezed(view)
+    got = frames._all_occurrences(view, squeezed, where, frames._lexicon(nested_cb))
+    assert [(s, e, f) for _r, s, e, f in got] == [
+        (s, e, form) for form in nested_cb.term_index
+        for s, e in frames.term_occurrences(view, form)]
+
+
+def test_one_pass_occurrences_equal_the_term_by_term_search_on_the_seeds() -> None:
+    cb = load_codebook()
+    n = 0
+    for u in seed_units():
+        view = u.text_analysis
+        squeezed, where = frames._squeezed(view)
+        got = frames._all_occurrences(view, squeezed, where, frames._lexicon(cb))
+        want = [(s, e, form) for form in cb.term_index
+                for s, e in frames.term_occurrences(view, form)]
+        assert [(s, e, f) for _r, s, e, f in got] == want
+        n += len(want)
+    assert n > 100
+
+
 def test_holdout_script_partitions_the_paragraphs(tmp_path: Path) -> None:
     mod, cb = holdout_module(), load_codebook()
     # The shipped codebook without its lead_factor line: the rule up to 1.2.0 (factor 1).
@@ -670,6 +785,8 @@ def test_article_resampling_needs_two_articles() -> None:
     assert x["dominant_share_lo"].notna().all() and (x["ci_unit"] == "article").all()
     with pytest.raises(Exception, match="resample"):
         frames.outlet_frames(paragraphs, scores, resample="sentence")
+    with pytest.raises(ConfigError, match="several rows"):
+        frames.outlet_frames(pd.concat([paragraphs, paragraphs.head(1)]), scores)
 
 
 def test_bootstrap_means_pools_groups() -> None:
