@@ -805,6 +805,41 @@ class _Bayes:
             for w in words:
                 s += logp.get(w, none)
             scores.append(s)
+        return self.decide(scores)
+
+    def word_table(self, skip: frozenset[str]) -> dict[str, tuple[float, ...] | None]:
+        """Each known word's log term per class (in class order); ``None`` for ``skip``.
+
+        One lookup per word then serves every class; a word missing from a class's counts
+        takes that class's ``none`` term, as :meth:`positive` does.
+        """
+        table: dict[str, tuple[float, ...] | None] = {
+            w: tuple(logp.get(w, none) for logp, none in zip(self._logp, self._log_none,
+                                                              strict=True))
+            for w in set().union(*self._logp)
+        }
+        table.update(dict.fromkeys(skip))
+        return table
+
+    def positive_two(self, words: Iterable[str],
+                     table: dict[str, tuple[float, ...] | None]) -> float:
+        """:meth:`positive` for a two-class model, stop words left out through ``table``.
+
+        Each class's sum is built word by word in the same order as in :meth:`positive`,
+        so it is the same float; only the dictionary lookups are shared.
+        """
+        s0, s1 = self._prior
+        unseen = tuple(self._log_none)
+        get = table.get
+        for w in words:
+            t = get(w, unseen)
+            if t is not None:
+                s0 += t[0]
+                s1 += t[1]
+        return self.decide([s0, s1])
+
+    def decide(self, scores: list[float]) -> float:
+        """SnowNLP's posterior and decision from the per-class log scores."""
         label, prob = 0, 0
         for s_k, name in zip(scores, self.classes, strict=True):
             now = 0
@@ -854,22 +889,30 @@ class FastSnowNLP:
         text = (root / "normal" / "stopwords.txt").read_text(encoding="utf-8")
         # SnowNLP strips each line of its stop-word file; an empty line adds "".
         self._stop = frozenset(line.strip() for line in text.splitlines(keepends=True))
+        # SnowNLP's model has two classes (neg, pos): then one table lookup per word serves
+        # both sums and drops stop words at the same time.
+        self._table = (self._bayes.word_table(self._stop)
+                       if len(self._bayes.classes) == 2 else None)
 
     def words(self, text: str) -> list[str]:
         """SnowNLP's segmentation of ``text`` (``SnowNLP(text).words``)."""
         out: list[str] = []
-        for piece in _HAN_RUN.split(text):
-            piece = piece.strip()
-            if not piece:
-                continue
-            if _HAN_RUN.match(piece):
-                out.extend(self._seg.segment_run(piece))
-            else:
-                out.extend(w for w in piece.split() if w.strip())
+        # re.split with one group alternates other text (even places, possibly empty) and
+        # Han runs (odd places). A Han run has no white space, so it is segmented as it is;
+        # other text is split on white space (str.split drops the empty pieces).
+        runs, segment = self._seg._run_cache, self._seg.segment_run
+        for k, piece in enumerate(_HAN_RUN.split(text)):
+            if k & 1:
+                hit = runs.get(piece)
+                out.extend(segment(piece) if hit is None else hit)
+            elif piece:
+                out.extend(piece.split())
         return out
 
     def sentiment_words(self, words: list[str]) -> float:
         """SnowNLP's score of an already segmented text (stop words are removed here)."""
+        if self._table is not None:
+            return float(self._bayes.positive_two(words, self._table))
         stop = self._stop
         return float(self._bayes.positive([w for w in words if w not in stop]))
 
