@@ -445,7 +445,7 @@ def _look_back(
     while k > stop_after and counted < NEGATION_WINDOW:
         t = tokens[k]
         if t.kind == "punct":
-            if any(ch in CLAUSE_BREAKS for ch in t.text):
+            if not CLAUSE_BREAKS.isdisjoint(t.text):
                 break
             k -= 1
             continue
@@ -509,6 +509,8 @@ def lexicon_score(hits: Sequence[LexiconHit]) -> tuple[float, float, float]:
     score : float
         ``(pos - neg) / (pos + neg)`` in [-1, 1], or NaN when there is no hit.
     """
+    if not hits:  # most sentences: the sums below would give 0.0 and 0.0
+        return 0.0, 0.0, math.nan
     pos = float(sum(h.value for h in hits if h.value > 0))
     neg = float(-sum(h.value for h in hits if h.value < 0))
     total = pos + neg
