@@ -821,22 +821,15 @@ class _Bayes:
         table.update(dict.fromkeys(skip))
         return table
 
-    def positive_two(self, words: Iterable[str],
-                     table: dict[str, tuple[float, ...] | None]) -> float:
-        """:meth:`positive` for a two-class model, stop words left out through ``table``.
+    @property
+    def prior(self) -> tuple[float, ...]:
+        """Log prior of each class, in class order."""
+        return tuple(self._prior)
 
-        Each class's sum is built word by word in the same order as in :meth:`positive`,
-        so it is the same float; only the dictionary lookups are shared.
-        """
-        s0, s1 = self._prior
-        unseen = tuple(self._log_none)
-        get = table.get
-        for w in words:
-            t = get(w, unseen)
-            if t is not None:
-                s0 += t[0]
-                s1 += t[1]
-        return self.decide([s0, s1])
+    @property
+    def unseen(self) -> tuple[float, ...]:
+        """Log term per class of a word no class has counted."""
+        return tuple(self._log_none)
 
     def decide(self, scores: list[float]) -> float:
         """SnowNLP's posterior and decision from the per-class log scores."""
@@ -893,6 +886,11 @@ class FastSnowNLP:
         # both sums and drops stop words at the same time.
         self._table = (self._bayes.word_table(self._stop)
                        if len(self._bayes.classes) == 2 else None)
+        self._unseen = self._bayes.unseen
+        # Per piece of text (a Han run or the text between two runs): the word-table terms
+        # of its words, stop words left out. The two kinds of piece share no character, so
+        # one dictionary serves both; the empty piece has no words.
+        self._terms: dict[str, tuple[tuple[float, ...], ...]] = {"": ()}
 
     def words(self, text: str) -> list[str]:
         """SnowNLP's segmentation of ``text`` (``SnowNLP(text).words``)."""
@@ -900,21 +898,50 @@ class FastSnowNLP:
         # re.split with one group alternates other text (even places, possibly empty) and
         # Han runs (odd places). A Han run has no white space, so it is segmented as it is;
         # other text is split on white space (str.split drops the empty pieces).
-        runs, segment = self._seg._run_cache, self._seg.segment_run
         for k, piece in enumerate(_HAN_RUN.split(text)):
             if k & 1:
-                hit = runs.get(piece)
-                out.extend(segment(piece) if hit is None else hit)
+                out.extend(self._seg.segment_run(piece))
             elif piece:
                 out.extend(piece.split())
         return out
 
     def sentiment_words(self, words: list[str]) -> float:
         """SnowNLP's score of an already segmented text (stop words are removed here)."""
-        if self._table is not None:
-            return float(self._bayes.positive_two(words, self._table))
         stop = self._stop
         return float(self._bayes.positive([w for w in words if w not in stop]))
+
+    def _piece_terms(self, piece: str, han: bool) -> tuple[tuple[float, ...], ...]:
+        """Word-table terms of one piece's words, stop words left out (then cached).
+
+        A Han run's words come from the segmenter; other text is split on white space.
+        """
+        words = self._seg.segment_run(piece) if han else piece.split()
+        get, unseen = self._table.get, self._unseen  # type: ignore[union-attr]
+        terms = tuple(t for t in (get(w, unseen) for w in words) if t is not None)
+        if len(self._terms) >= _RUN_CACHE_SIZE:
+            self._terms.clear()
+            self._terms[""] = ()
+        self._terms[piece] = terms
+        return terms
+
+    def _score_two(self, text: str) -> float:
+        """:meth:`sentiment` for a two-class model, without building the word list.
+
+        The pieces are those of :meth:`words` (Han runs at odd places of the split); each
+        class's sum is built word by word in the order of :meth:`_Bayes.positive`, so it
+        is the same float, and one table lookup per word, made once per distinct piece,
+        serves both classes.
+        """
+        s0, s1 = self._bayes.prior
+        cache = self._terms
+        for k, piece in enumerate(_HAN_RUN.split(text)):
+            terms = cache.get(piece)
+            if terms is None:
+                terms = self._piece_terms(piece, bool(k & 1))
+            for t0, t1 in terms:
+                s0 += t0
+                s1 += t1
+        return float(self._bayes.decide([s0, s1]))
 
     def sentiment(self, text: str) -> float:
         """``SnowNLP(text).sentiments``, the probability that ``text`` is positive.
@@ -928,6 +955,8 @@ class FastSnowNLP:
             raise FramingError(
                 "SnowNLP cannot score an empty text (it divides by zero); gate it first"
             )
+        if self._table is not None:
+            return self._score_two(text)
         return self.sentiment_words(self.words(text))
 
 
