@@ -477,20 +477,14 @@ def test_corpus_tone_validation_and_metadata(seed_tables, tmp_path):
 
 def reference_sentence_ends(text: str) -> list[int]:
     """Rules 1-2 of split_sentences, scanning every character (the pre-#7 code)."""
-    stack, spans = [], []
+    stack, spans = [], []  # stack: (closing mark awaited, offset of the opener)
     for i, ch in enumerate(text):
-        closer = ch if (ch in S._SELF_QUOTES or ch in S._CLOSING) else None
-        if closer is not None:
-            idx = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == closer),
-                       None)
-            if idx is not None:
-                spans.append((stack[idx][1], i))
-                del stack[idx:]
-                continue
-        if ch in S._SELF_QUOTES:
-            stack.append((ch, i))
-        elif ch in S._PAIRS:
-            stack.append((S._PAIRS[ch], i))
+        waiting = [k for k, (closer, _) in enumerate(stack) if closer == ch]
+        if waiting and (ch in S._SELF_QUOTES or ch in S._CLOSING):
+            spans.append((stack[waiting[-1]][1], i))  # innermost opener it closes
+            del stack[waiting[-1]:]
+        elif ch in S._SELF_QUOTES or ch in S._PAIRS:
+            stack.append((S._PAIRS.get(ch, ch), i))
     closes = {c for _, c in spans}
     inside = [sum(1 for o, c in spans if o < p < c) for p in range(len(text))]
     ends, i, n = [], 0, len(text)
