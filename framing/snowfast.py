@@ -30,7 +30,8 @@ What is reproduced, step by step (so that the floats agree bit for bit):
    ``log(N_k) − log(N)`` plus ``log(count_k(w) / N_k)`` word by word (add-one counts); the
    posterior of class ``k`` is ``1 / Σ_j exp(s_j − s_k)`` (0 on overflow); the first class
    with the strictly largest posterior wins and the score is its posterior if it is ``pos``,
-   else ``1 −`` it.
+   else ``1 −`` it. (Both sums are built in that word order from one table of per-word
+   term pairs, looked up once per distinct Han run or text between runs and cached.)
 
 Pruning is exact: a state whose score is ``-inf`` can never lie on the winning path when a
 finite state exists, and the rare Han run in which every state ends at ``-inf`` is re-run
@@ -807,17 +808,16 @@ class _Bayes:
             scores.append(s)
         return self.decide(scores)
 
-    def word_table(self, skip: frozenset[str]) -> dict[str, tuple[float, ...] | None]:
-        """Each known word's log term per class (in class order); ``None`` for ``skip``.
+    def word_table(self, skip: frozenset[str]) -> dict[str, tuple[float, float] | None]:
+        """Each known word's log terms of a two-class model; ``None`` for ``skip``.
 
-        One lookup per word then serves every class; a word missing from a class's counts
+        One lookup per word then serves both classes; a word missing from a class's counts
         takes that class's ``none`` term, as :meth:`positive` does.
         """
-        table: dict[str, tuple[float, ...] | None] = {
-            w: tuple(logp.get(w, none) for logp, none in zip(self._logp, self._log_none,
-                                                              strict=True))
-            for w in set().union(*self._logp)
-        }
+        (first, second), (first_none, second_none) = self._logp, self._log_none
+        table: dict[str, tuple[float, float] | None] = {
+            w: (first.get(w, first_none), second.get(w, second_none))
+            for w in first.keys() | second.keys()}
         table.update(dict.fromkeys(skip))
         return table
 
@@ -890,7 +890,7 @@ class FastSnowNLP:
         # Per piece of text (a Han run or the text between two runs): the word-table terms
         # of its words, stop words left out. The two kinds of piece share no character, so
         # one dictionary serves both; the empty piece has no words.
-        self._terms: dict[str, tuple[tuple[float, ...], ...]] = {"": ()}
+        self._terms: dict[str, tuple[tuple[float, float], ...]] = {"": ()}
 
     def words(self, text: str) -> list[str]:
         """SnowNLP's segmentation of ``text`` (``SnowNLP(text).words``)."""
@@ -910,7 +910,7 @@ class FastSnowNLP:
         stop = self._stop
         return float(self._bayes.positive([w for w in words if w not in stop]))
 
-    def _piece_terms(self, piece: str, han: bool) -> tuple[tuple[float, ...], ...]:
+    def _piece_terms(self, piece: str, han: bool) -> tuple[tuple[float, float], ...]:
         """Word-table terms of one piece's words, stop words left out (then cached).
 
         A Han run's words come from the segmenter; other text is split on white space.
