@@ -57,6 +57,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -80,6 +81,8 @@ NOT_ONLY = frozenset({"只", "只是", "仅", "仅是", "仅仅", "光", "单", 
 IN_TOKEN_NEGATORS = frozenset("不无未没非抗防避")
 
 _SUBDIR = "sentiment"
+#: Distinct token forms whose compound-rule matches are kept (per lexicon).
+_FORM_CACHE_SIZE = 200_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,11 @@ class Lexicon:
     def max_len(self) -> int:
         """Length of the longest entry (characters)."""
         return max((len(t) for t in self.entries), default=0)
+
+    @functools.cached_property
+    def matcher(self) -> _Matcher:
+        """Lookup tables for matching (built on first use, kept with the lexicon)."""
+        return _Matcher(self)
 
     @property
     def label(self) -> str:
@@ -315,8 +323,8 @@ class LexiconHit:
     value: float
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
+    # A tuple, not a frozen dataclass: one is made per match, and a tuple is made faster.
     entry: LexiconEntry
     first: int  # index of the first token
     last: int  # index of the last token
@@ -325,51 +333,102 @@ class _Match:
     prefix: str  # analysis text before the match inside its token (compound rule)
 
 
+class _Matcher:
+    """Lookup tables of one lexicon for :func:`_find_matches`, built once per lexicon.
+
+    ``prefixes`` holds every prefix of every entry (the empty one and the entries included):
+    once the forms joined so far are not a prefix, no longer run of tokens can be an entry,
+    so the longest-match scan stops there instead of joining up to ``max_len`` characters.
+    ``compound`` keeps the compound-rule matches (rule 3) of each token form seen that can
+    take part in a match (a prefix, or a form with compound matches): they depend on the
+    form alone, and news text repeats the same forms again and again. ``idle`` holds the
+    forms seen that can do neither; tokens with those forms are passed over without a
+    Python step of their own.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.entries = lexicon.entries
+        self.max_len = lexicon.max_len
+        self.prefixes = frozenset(t[:k] for t in lexicon.entries for k in range(len(t) + 1))
+        # Rule 3 only looks for entries of MIN_COMPOUND_ENTRY+ characters with a Han one.
+        self.inner = {t: e for t, e in lexicon.entries.items()
+                      if len(t) >= MIN_COMPOUND_ENTRY and count_han(t)}
+        self.compound: dict[str, tuple[tuple[int, int, LexiconEntry], ...]] = {}
+        self.idle: set[str] = set()
+
+    def _compound_hits(self, form: str) -> tuple[tuple[int, int, LexiconEntry], ...]:
+        """Rule 3 on one token form: ``(offset, length, entry)``, left to right."""
+        if len(form) <= MIN_COMPOUND_ENTRY:
+            return ()
+        inner, out, k, n = self.inner, [], 0, len(form)
+        while k < n:
+            for length in range(min(self.max_len, n - k), MIN_COMPOUND_ENTRY - 1, -1):
+                entry = inner.get(form[k : k + length])
+                if entry is not None:
+                    out.append((k, length, entry))
+                    k += length
+                    break
+            else:
+                k += 1
+        return tuple(out)
+
+    def learn(self, form: str) -> tuple[tuple[int, int, LexiconEntry], ...]:
+        """Compound matches of a form not seen before; files it in ``compound`` or ``idle``."""
+        if len(self.compound) + len(self.idle) >= _FORM_CACHE_SIZE:
+            self.compound.clear()
+            self.idle.clear()
+        hits = self._compound_hits(form)
+        if hits or form in self.prefixes:
+            self.compound[form] = hits
+        else:
+            self.idle.add(form)
+        return hits
+
+
 def _find_matches(tokens: Sequence[Token], lexicon: Lexicon) -> list[_Match]:
     """Rules 2–5: longest whole-token matches, then the compound rule."""
-    entries, max_len = lexicon.entries, lexicon.max_len
+    m = lexicon.matcher
+    entries, prefixes = m.entries, m.prefixes
     out: list[_Match] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        if tokens[i].entity or tokens[i].kind == "punct":
-            i += 1
-            continue
-        best, form, j = -1, "", i
-        while j < n and not tokens[j].entity:
-            if j > i and tokens[j].start != tokens[j - 1].end:
-                break
-            form += tokens[j].text
-            if len(form) > max_len:
-                break
-            if form in entries:
-                best = j
-            j += 1
-        if best >= 0:
-            entry = entries["".join(t.text for t in tokens[i : best + 1])]
-            out.append(_Match(entry, i, best, tokens[i].start, tokens[best].end, ""))
-            i = best + 1
+    compound, idle = m.compound, m.idle
+    n, resume = len(tokens), 0
+    # Tokens with an idle form can neither start a match nor hold one (see _Matcher); a
+    # match resumes the scan after its last token, as a scan over every token would.
+    for i in [i for i, t in enumerate(tokens) if t.text not in idle]:
+        if i < resume:
             continue
         tok = tokens[i]
-        if tok.kind == "han" and len(tok.text) > MIN_COMPOUND_ENTRY:
-            out.extend(_compound_matches(tok, i, lexicon))
-        i += 1
-    return [m for m in out if m.entry.polarity != "neutral"]
-
-
-def _compound_matches(tok: Token, index: int, lexicon: Lexicon) -> list[_Match]:
-    """Rule 3: entries inside one compound token, left to right, longest first."""
-    form, out, k = tok.text, [], 0
-    while k < len(form):
-        for length in range(min(lexicon.max_len, len(form) - k), MIN_COMPOUND_ENTRY - 1, -1):
-            entry = lexicon.entries.get(form[k : k + length])
-            if entry is not None and count_han(entry.term):
-                out.append(_Match(entry, index, index, tok.start + k, tok.start + k + length,
-                                  form[:k]))
-                k += length
-                break
-        else:
-            k += 1
-    return out
+        form = tok.text
+        hits = compound.get(form)
+        if hits is None:
+            hits = m.learn(form)
+        if tok.entity or tok.kind == "punct":
+            continue
+        if form in prefixes:
+            # Extend over touching, non-entity tokens while the joined forms can still
+            # grow into an entry; remember the longest one that is an entry.
+            best, best_form = (i, form) if form in entries else (-1, "")
+            j, end = i + 1, tok.end
+            while j < n:
+                nxt = tokens[j]
+                if nxt.entity or nxt.start != end:
+                    break
+                form += nxt.text
+                if form not in prefixes:
+                    break
+                if form in entries:
+                    best, best_form = j, form
+                end = nxt.end
+                j += 1
+            if best >= 0:
+                out.append(_Match(entries[best_form], i, best, tok.start, tokens[best].end, ""))
+                resume = best + 1
+                continue
+            form = tok.text
+        if hits and tok.kind == "han":
+            out.extend(_Match(entry, i, i, tok.start + k, tok.start + k + length, form[:k])
+                       for k, length, entry in hits)
+    return [x for x in out if x.entry.polarity != "neutral"]
 
 
 def _look_back(
@@ -386,7 +445,7 @@ def _look_back(
     while k > stop_after and counted < NEGATION_WINDOW:
         t = tokens[k]
         if t.kind == "punct":
-            if any(ch in CLAUSE_BREAKS for ch in t.text):
+            if not CLAUSE_BREAKS.isdisjoint(t.text):
                 break
             k -= 1
             continue
@@ -450,6 +509,8 @@ def lexicon_score(hits: Sequence[LexiconHit]) -> tuple[float, float, float]:
     score : float
         ``(pos - neg) / (pos + neg)`` in [-1, 1], or NaN when there is no hit.
     """
+    if not hits:  # most sentences: the sums below would give 0.0 and 0.0
+        return 0.0, 0.0, math.nan
     pos = float(sum(h.value for h in hits if h.value > 0))
     neg = float(-sum(h.value for h in hits if h.value < 0))
     total = pos + neg

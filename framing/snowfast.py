@@ -30,7 +30,8 @@ What is reproduced, step by step (so that the floats agree bit for bit):
    ``log(N_k) − log(N)`` plus ``log(count_k(w) / N_k)`` word by word (add-one counts); the
    posterior of class ``k`` is ``1 / Σ_j exp(s_j − s_k)`` (0 on overflow); the first class
    with the strictly largest posterior wins and the score is its posterior if it is ``pos``,
-   else ``1 −`` it.
+   else ``1 −`` it. (Both sums are built in that word order from one table of per-word
+   term pairs, looked up once per distinct Han run or text between runs and cached.)
 
 Pruning is exact: a state whose score is ``-inf`` can never lie on the winning path when a
 finite state exists, and the rare Han run in which every state ends at ``-inf`` is re-run
@@ -805,6 +806,33 @@ class _Bayes:
             for w in words:
                 s += logp.get(w, none)
             scores.append(s)
+        return self.decide(scores)
+
+    def word_table(self, skip: frozenset[str]) -> dict[str, tuple[float, float] | None]:
+        """Each known word's log terms of a two-class model; ``None`` for ``skip``.
+
+        One lookup per word then serves both classes; a word missing from a class's counts
+        takes that class's ``none`` term, as :meth:`positive` does.
+        """
+        (first, second), (first_none, second_none) = self._logp, self._log_none
+        table: dict[str, tuple[float, float] | None] = {
+            w: (first.get(w, first_none), second.get(w, second_none))
+            for w in first.keys() | second.keys()}
+        table.update(dict.fromkeys(skip))
+        return table
+
+    @property
+    def prior(self) -> tuple[float, ...]:
+        """Log prior of each class, in class order."""
+        return tuple(self._prior)
+
+    @property
+    def unseen(self) -> tuple[float, ...]:
+        """Log term per class of a word no class has counted."""
+        return tuple(self._log_none)
+
+    def decide(self, scores: list[float]) -> float:
+        """SnowNLP's posterior and decision from the per-class log scores."""
         label, prob = 0, 0
         for s_k, name in zip(scores, self.classes, strict=True):
             now = 0
@@ -854,24 +882,66 @@ class FastSnowNLP:
         text = (root / "normal" / "stopwords.txt").read_text(encoding="utf-8")
         # SnowNLP strips each line of its stop-word file; an empty line adds "".
         self._stop = frozenset(line.strip() for line in text.splitlines(keepends=True))
+        # SnowNLP's model has two classes (neg, pos): then one table lookup per word serves
+        # both sums and drops stop words at the same time.
+        self._table = (self._bayes.word_table(self._stop)
+                       if len(self._bayes.classes) == 2 else None)
+        self._unseen = self._bayes.unseen
+        # Per piece of text (a Han run or the text between two runs): the word-table terms
+        # of its words, stop words left out. The two kinds of piece share no character, so
+        # one dictionary serves both; the empty piece has no words.
+        self._terms: dict[str, tuple[tuple[float, float], ...]] = {"": ()}
 
     def words(self, text: str) -> list[str]:
         """SnowNLP's segmentation of ``text`` (``SnowNLP(text).words``)."""
         out: list[str] = []
-        for piece in _HAN_RUN.split(text):
-            piece = piece.strip()
-            if not piece:
-                continue
-            if _HAN_RUN.match(piece):
+        # re.split with one group alternates other text (even places, possibly empty) and
+        # Han runs (odd places). A Han run has no white space, so it is segmented as it is;
+        # other text is split on white space (str.split drops the empty pieces).
+        for k, piece in enumerate(_HAN_RUN.split(text)):
+            if k & 1:
                 out.extend(self._seg.segment_run(piece))
-            else:
-                out.extend(w for w in piece.split() if w.strip())
+            elif piece:
+                out.extend(piece.split())
         return out
 
     def sentiment_words(self, words: list[str]) -> float:
         """SnowNLP's score of an already segmented text (stop words are removed here)."""
         stop = self._stop
         return float(self._bayes.positive([w for w in words if w not in stop]))
+
+    def _piece_terms(self, piece: str, han: bool) -> tuple[tuple[float, float], ...]:
+        """Word-table terms of one piece's words, stop words left out (then cached).
+
+        A Han run's words come from the segmenter; other text is split on white space.
+        """
+        words = self._seg.segment_run(piece) if han else piece.split()
+        get, unseen = self._table.get, self._unseen  # type: ignore[union-attr]
+        terms = tuple(t for t in (get(w, unseen) for w in words) if t is not None)
+        if len(self._terms) >= _RUN_CACHE_SIZE:
+            self._terms.clear()
+            self._terms[""] = ()
+        self._terms[piece] = terms
+        return terms
+
+    def _score_two(self, text: str) -> float:
+        """:meth:`sentiment` for a two-class model, without building the word list.
+
+        The pieces are those of :meth:`words` (Han runs at odd places of the split); each
+        class's sum is built word by word in the order of :meth:`_Bayes.positive`, so it
+        is the same float, and one table lookup per word, made once per distinct piece,
+        serves both classes.
+        """
+        s0, s1 = self._bayes.prior
+        cache = self._terms
+        for k, piece in enumerate(_HAN_RUN.split(text)):
+            terms = cache.get(piece)
+            if terms is None:
+                terms = self._piece_terms(piece, bool(k & 1))
+            for t0, t1 in terms:
+                s0 += t0
+                s1 += t1
+        return float(self._bayes.decide([s0, s1]))
 
     def sentiment(self, text: str) -> float:
         """``SnowNLP(text).sentiments``, the probability that ``text`` is positive.
@@ -885,6 +955,8 @@ class FastSnowNLP:
             raise FramingError(
                 "SnowNLP cannot score an empty text (it divides by zero); gate it first"
             )
+        if self._table is not None:
+            return self._score_two(text)
         return self.sentiment_words(self.words(text))
 
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from framing import sentiment as S
 from framing.errors import CorpusError, FramingError
+from framing.textview import count_han
 from framing.tokens import default_tokenizer
 from framing.units import ParagraphUnit, make_units
 
@@ -467,3 +468,90 @@ def test_corpus_tone_validation_and_metadata(seed_tables, tmp_path):
     meta = S.lexicon_metadata()
     assert meta["name"] == "framing-news-polarity" and meta["licence"] == "MIT"
     assert int(meta["n_negative"]) >= 500 and len(meta["terms_sha256"]) == 64
+
+
+# ---------------------------------------------------------------- fast paths = plain rules
+# The per-article code takes shortcuts for speed (issue #7); each is checked here against the
+# plain, one-character-at-a-time statement of the same rule.
+
+
+def reference_sentence_ends(text: str) -> list[int]:
+    """Rules 1-2 of split_sentences, scanning every character (the pre-#7 code)."""
+    stack, spans = [], []  # stack: (closing mark awaited, offset of the opener)
+    for i, ch in enumerate(text):
+        waiting = [k for k, (closer, _) in enumerate(stack) if closer == ch]
+        if waiting and (ch in S._SELF_QUOTES or ch in S._CLOSING):
+            spans.append((stack[waiting[-1]][1], i))  # innermost opener it closes
+            del stack[waiting[-1]:]
+        elif ch in S._SELF_QUOTES or ch in S._PAIRS:
+            stack.append((S._PAIRS.get(ch, ch), i))
+    closes = {c for _, c in spans}
+    inside = [sum(1 for o, c in spans if o < p < c) for p in range(len(text))]
+    ends, i, n = [], 0, len(text)
+    while i < n:
+        if not (text[i] in S._TERMINATORS or text.startswith("...", i)):
+            i += 1
+            continue
+        j = i
+        while j < n and (text[j] in S._TERMINATORS or text.startswith("...", j)
+                         or (j > i and text[j] == "." and text[j - 1] == ".")):
+            j += 1
+        while j < n and (text[j] in S._TRAILING_CLOSERS or (text[j] in S._SELF_QUOTES
+                                                           and j in closes)):
+            j += 1
+        if inside[j - 1] == 0:
+            ends.append(j)
+        i = j
+    return ends
+
+
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+@given(text_of("甲 a。！？!?；;….，“”‘’「」『』《》〈〉\"＂)）】]\n", 40))
+@example("....。”")
+@example("“a...”b")
+def test_sentence_ends_equal_a_scan_of_every_character(text):
+    assert S._sentence_ends(text) == reference_sentence_ends(text)
+
+
+def reference_gate(text: str, role: str = "body") -> str:
+    """snownlp_gate with count_han and a per-character white-space count (pre-#7 code)."""
+    if role == "signoff":
+        return "signoff"
+    if not text.strip():
+        return "empty"
+    n_han = count_han(text)
+    if n_han == 0:
+        return "no_chinese"
+    if n_han < S.MIN_HAN_CHARS:
+        return "too_few_han_chars"
+    if n_han / sum(1 for ch in text if not ch.isspace()) < S.MIN_HAN_SHARE:
+        return "low_han_share"
+    return ""
+
+
+# Han from every range count_han knows (and just outside them), and assorted white space.
+_GATE_ALPHABET = ("好一鿿㐀䶿𠀀𱍏豈﫿〇ぁ\u4dc0\U00031350"
+                  " \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\u200bab1。")
+
+
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+@given(text_of(_GATE_ALPHABET, 12))
+def test_gate_equals_the_plain_count(text):
+    assert S.snownlp_gate(text) == reference_gate(text)
+    assert len(S._NON_HAN_RUNS.sub("", text)) == count_han(text)
+
+
+def test_split_on_white_space_is_isspace():
+    # snownlp_gate counts visible characters with str.split(): it must cut exactly where
+    # str.isspace() is true, for every code point.
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        assert (ch.split() == []) == ch.isspace(), hex(cp)
+
+
+def test_sentence_mean_is_numpy_mean():
+    # Seeded draws, not hypothesis: list strategies of floats are slow to generate.
+    rng = np.random.default_rng(20250704)
+    for n in [*range(1, 21)] * 500:
+        values = (rng.random(n) ** rng.integers(1, 10)).tolist()
+        assert S._mean(values).hex() == float(np.mean(values)).hex(), values

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from framing import sentiment_lexicon
 from framing.errors import ConfigError
 from framing.sentiment_lexicon import (
     NEGATION_WINDOW,
+    _find_matches,
     default_lexicon,
     lexicon_score,
     load_lexicon,
     match_lexicon,
 )
-from framing.textview import analysis_view
+from framing.textview import analysis_view, count_han
 from framing.tokens import Token, default_tokenizer, token_kind
 
 EXAMPLES = int(os.environ.get("FRAMING_HYPOTHESIS_EXAMPLES", "10000"))
@@ -307,3 +310,97 @@ def test_user_lexicon_without_metadata_records_unknown_licence(tmp_path):
     assert lx.info["name"] == "mine.csv"
     assert lx.info["licence"].startswith("unknown")
     assert lx.entries["好"].weight == 1.0 and len(lx.info["terms_sha256"]) == 64
+
+
+# ---------------------------------------------------------------- fast matching = plain rules
+
+
+def reference_matches(tokens, lexicon):
+    """Rules 2-5 trying every token and every length up to the longest entry (pre-#7 code)."""
+    entries, max_len = lexicon.entries, lexicon.max_len
+    out, i, n = [], 0, len(tokens)
+    while i < n:
+        if tokens[i].entity or tokens[i].kind == "punct":
+            i += 1
+            continue
+        best, form, j = -1, "", i
+        while j < n and not tokens[j].entity:
+            if j > i and tokens[j].start != tokens[j - 1].end:
+                break
+            form += tokens[j].text
+            if len(form) > max_len:
+                break
+            if form in entries:
+                best = j
+            j += 1
+        if best >= 0:
+            term = "".join(t.text for t in tokens[i : best + 1])
+            out.append((term, i, best, tokens[i].start, tokens[best].end, ""))
+            i = best + 1
+            continue
+        tok = tokens[i]
+        if tok.kind == "han" and len(tok.text) > 2:
+            form, k = tok.text, 0
+            while k < len(form):
+                for length in range(min(max_len, len(form) - k), 1, -1):
+                    entry = entries.get(form[k : k + length])
+                    if entry is not None and count_han(entry.term):
+                        out.append((entry.term, i, i, tok.start + k, tok.start + k + length,
+                                    form[:k]))
+                        k += length
+                        break
+                else:
+                    k += 1
+        i += 1
+    return [m for m in out if entries[m[0]].polarity != "neutral"]
+
+
+def fast_matches(tokens, lexicon):
+    return [(m.entry.term, m.first, m.last, m.start, m.end, m.prefix)
+            for m in _find_matches(tokens, lexicon)]
+
+
+# Whole entries, their pieces, compounds holding them, masks, modifiers, punctuation.
+MATCH_WORDS = ("成功", "成", "功", "失败", "失", "败", "危机", "危", "风险", "风", "险", "投资",
+               "风险投资", "风险投", "抗风险", "技术垄断", "垄断", "大危机感", "不", "很", "公司",
+               "，", "“", "bug", "ab", "成功率")
+
+
+def spaced_tokens(draw: bytes) -> list[Token]:
+    """Tokens from a byte string: word, then flags (entity, space before it)."""
+    out, pos = [], 0
+    for k in range(0, len(draw) - 1, 2):
+        word, flags = MATCH_WORDS[draw[k] % len(MATCH_WORDS)], draw[k + 1]
+        pos += flags & 1  # a space between this token and the one before
+        out.append(Token(word, pos, pos + len(word), token_kind(word), False,
+                         "E" if flags & 6 == 6 else ""))
+        pos += len(word)
+    return out
+
+
+@settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+@given(st.binary(max_size=30))
+def test_matches_equal_the_plain_scan(lex, draw):
+    tokens = spaced_tokens(draw)
+    assert fast_matches(tokens, lex) == reference_matches(tokens, lex)
+
+
+def test_matches_equal_the_plain_scan_with_a_tiny_form_cache(lex, monkeypatch):
+    # The per-form cache is emptied when full; results must not depend on what it holds.
+    monkeypatch.setattr(sentiment_lexicon, "_FORM_CACHE_SIZE", 3)
+    for seed in range(300):
+        tokens = spaced_tokens(bytes((seed * 7 + k * 13) % 256 for k in range(24)))
+        assert fast_matches(tokens, lex) == reference_matches(tokens, lex)
+
+
+def test_shipped_lexicon_matches_equal_the_plain_scan_on_the_seeds():
+    root = Path(__file__).resolve().parents[1] / "seeds"
+    lx, tk = default_lexicon(), default_tokenizer()
+    n = 0
+    for path in sorted(root.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            tokens = tk.tokenize(line)
+            want = reference_matches(tokens, lx)
+            assert fast_matches(tokens, lx) == want, line
+            n += len(want)
+    assert n > 100

@@ -405,3 +405,34 @@ def test_no_cache_folder_converts_in_memory(cache_file, monkeypatch, tmp_path):
         snowfast.snownlp_dir() / "seg" / "seg.marshal.3", None)
     assert arrays is good[0]
     assert calls == [1] and not any(tmp_path.iterdir())
+
+
+# ----------------------------------------------------------------------------- scoring path
+def check_text_score_equals_word_score(fast, alphabet: str, examples: int) -> None:
+    """Property: sentiment(text), scored from cached per-piece terms, is bit for bit the
+    naive-Bayes score of the word list (words(), then stop words dropped, class by class)."""
+    ordered = sorted(fast._stop)
+    stop = ordered[:20] + [w for w in ordered if snowfast._HAN_RUN.fullmatch(w)][:20]
+
+    parts = [*alphabet, *stop, " ", "\u3000", "\n", "ab", "1", "，", "。", "Meta"]
+
+    # One byte string per example (bytes indexing the parts) keeps hypothesis's cost low.
+    @settings(max_examples=examples, derandomize=True, deadline=None)
+    @given(st.binary(min_size=1, max_size=16))
+    def check(draw):
+        text = "".join(parts[b % len(parts)] for b in draw)
+        if text:
+            got, want = fast.sentiment(text), fast.sentiment_words(fast.words(text))
+            assert got.hex() == want.hex(), text
+
+    check()
+
+
+def test_text_score_equals_word_score(fast, alphabet):
+    check_text_score_equals_word_score(fast, alphabet, min(EXAMPLES, 1000))
+
+
+def test_text_score_with_tiny_caches(alphabet, monkeypatch):
+    # The caches are emptied when full; the score must not depend on what they hold.
+    monkeypatch.setattr(snowfast, "_RUN_CACHE_SIZE", 2)
+    check_text_score_equals_word_score(snowfast.FastSnowNLP(), alphabet, 200)
