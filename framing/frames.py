@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from framing.blas import one_blas_thread
 from framing.codebook import MIN_LEAD_FACTOR, Codebook, NegationRule, Term, _lower1
 from framing.errors import ConfigError
 from framing.schema import DOC_ID, PARA_ID
@@ -882,6 +883,7 @@ def _stable_int(text: str) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], 16)
 
 
+@one_blas_thread
 def bootstrap_means(
     mats: Sequence[np.ndarray],
     groups: np.ndarray,

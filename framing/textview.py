@@ -147,12 +147,15 @@ def _is_han(ch: str) -> bool:
 
 
 #: The Han ranges of :func:`_is_han`, for counting in C rather than per character in Python.
-_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff]")
+HAN_CLASS = "\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff"
+_HAN = re.compile(f"[{HAN_CLASS}]")
+#: Runs of anything else: deleting them leaves the Han characters (faster than counting them).
+_NON_HAN_RUNS = re.compile(f"[^{HAN_CLASS}]+")
 
 
 def count_han(text: str) -> int:
     """Number of Han (CJK ideograph) characters in ``text`` (those :func:`_is_han` accepts)."""
-    return len(text) - len(_HAN.sub("", text))
+    return len(_NON_HAN_RUNS.sub("", text))
 
 
 def detect_script(text: str) -> str:
