@@ -23,6 +23,7 @@ run manifest; :class:`StageSettings` do and are.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -40,7 +41,7 @@ import pandas as pd
 from framing.errors import ConfigError
 
 #: Version of the per-article result format; part of every cache key.
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 
 #: Per-article stages timed inside :func:`run_article`.
 ARTICLE_STAGES = ("segment", "frames", "sentiment")
@@ -170,14 +171,32 @@ def _merge_paragraph_rows(base: list[dict], *extras: list[dict]) -> list[dict]:
     return out
 
 
+def pack(values: list) -> array | list:
+    """A column of exactly-int (64-bit) or exactly-float values as a typed array, else as is.
+
+    Done in the worker: arrays travel and cache as raw bytes, and the assembler appends them
+    without looking at each value (:class:`Assembler`).
+    """
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        try:
+            return array("q", values)
+        except OverflowError:
+            return values
+    if kinds == {float}:
+        return array("d", values)
+    return values
+
+
 def run_article(task: ArticleTask, settings: StageSettings) -> dict:
     """Every per-article stage on one article.
 
     Returns
     -------
     dict
-        Plain JSON values: ``doc_id``; ``tables``: table name → column lists
-        (:func:`columnar`); ``summary``: :func:`framing.pipeline.article_summary`;
+        ``doc_id``; ``tables``: table name → columns (:func:`columnar`, then :func:`pack`:
+        integer and float columns as typed arrays, the others as lists of JSON values);
+        ``summary``: :func:`framing.pipeline.article_summary`;
         ``seconds``: stage → time spent (``segment``, ``frames``, ``sentiment``).
     """
     from framing import frames, sentiment
@@ -203,7 +222,8 @@ def run_article(task: ArticleTask, settings: StageSettings) -> dict:
     }
     return {
         "doc_id": task.doc_id,
-        "tables": {name: columnar(rows) for name, rows in sorted(tables.items())},
+        "tables": {name: {c: pack(v) for c, v in columnar(rows).items()}
+                   for name, rows in sorted(tables.items())},
         "summary": article_summary(units),
         "seconds": {"segment": t1 - t0, "frames": t2 - t1, "sentiment": t3 - t2},
     }
@@ -351,14 +371,21 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         # Workers forked after warm_up share the loaded models instead of loading them again.
+        # gc.freeze() moves everything loaded so far out of the collector's reach, so a
+        # worker's collections never walk (and so copy) the millions of inherited objects.
         warm_up(settings)
+        gc.freeze()
         context = multiprocessing.get_context("fork")
     else:  # pragma: no cover - not Linux
         context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                              initargs=(settings,)) as pool:
-        for part in _ordered(lambda b: pool.submit(run_batch, b), batches, window=4 * jobs):
-            yield from part
+        try:
+            for part in _ordered(lambda b: pool.submit(run_batch, b), batches,
+                                 window=4 * jobs):
+                yield from part
+        finally:
+            gc.unfreeze()
 
 
 #: Articles whose results are read from, or written to, the cache in one transaction.
@@ -479,9 +506,16 @@ class _Column:
         self.packed: str | None = "?"  # "?" until the first value is seen
         self.values: array | list = []
 
-    def extend(self, values: list) -> None:
+    def extend(self, values: list | array) -> None:
         if not values:
             return
+        if isinstance(values, array):  # packed by the worker (:func:`pack`)
+            if self.packed == "?":
+                self.packed, self.values = values.typecode, array(values.typecode)
+            if self.packed == values.typecode:
+                self.values.extend(values)  # type: ignore[arg-type]
+                return
+            values = values.tolist()
         if self.packed == "?":
             kinds = set(map(type, values))
             self.packed = {int: "q", float: "d"}.get(kinds.pop()) if len(kinds) == 1 else None
@@ -532,7 +566,7 @@ class Assembler:
             elif list(part) != list(columns):
                 raise ValueError(f"{name}: articles returned different columns")
             for c, values in part.items():
-                first = values[0] if values else None
+                first = values[0] if len(values) else None
                 if (isinstance(first, str) and len(first) <= SHARE_MAX_LEN
                         and set(map(type, values)) == {str}):
                     # A column of strings, short ones judged by its first value: one object

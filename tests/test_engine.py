@@ -279,17 +279,23 @@ VALUE = st.one_of(st.integers(-3, 2**70), st.floats(allow_nan=True), st.booleans
 
 
 @settings(max_examples=500, derandomize=True, deadline=None)
-@given(st.lists(st.lists(VALUE, max_size=6), min_size=1, max_size=5), st.booleans())
-def test_assembler_gives_what_pandas_infers_from_the_whole_column(parts: list[list],
-                                                                  same_type: bool) -> None:
-    # Packing ints and floats into typed arrays article by article must give the column
-    # pandas would infer from all values at once: same dtype, same values.
-    from framing.engine import assemble
+@given(st.lists(st.lists(VALUE, max_size=6), min_size=1, max_size=5), st.booleans(),
+       st.lists(st.booleans(), min_size=5, max_size=5), st.booleans())
+def test_assembler_gives_what_pandas_infers_from_the_whole_column(
+        parts: list[list], same_type: bool, packed: list[bool], through_cache: bool) -> None:
+    # Packing ints and floats into typed arrays article by article (in the worker, or not
+    # at all for some articles), through the cache's JSON or not, must give the column
+    # pandas would infer from all values at once: same dtype, same values, same bits.
+    from framing.cache import decode, encode
+    from framing.engine import assemble, pack
 
     if same_type:  # mostly one type per column, the packed case
         parts = [[v for v in p if type(v) is type(parts[0][0])] if parts[0] else p
                  for p in parts]
-    results = [{"tables": {"t": {"x": list(p), "n": list(range(len(p)))}}} for p in parts]
+    results = [{"tables": {"t": {"x": pack(list(p)) if packed[i] else list(p),
+                                 "n": list(range(len(p)))}}} for i, p in enumerate(parts)]
+    if through_cache:
+        results = [decode(*encode(r)) for r in results]
     got = assemble(results)["t"] if any(parts) else None
     flat = [v for p in parts for v in p]
     if got is None:
@@ -297,4 +303,5 @@ def test_assembler_gives_what_pandas_infers_from_the_whole_column(parts: list[li
         return
     want = pd.DataFrame({"x": flat, "n": [i for p in parts for i in range(len(p))]})
     pd.testing.assert_frame_equal(got, want)
-    assert results[0]["tables"]["t"]["x"] == parts[0]  # results are left as they were
+    if not packed[0] and not through_cache:
+        assert results[0]["tables"]["t"]["x"] == parts[0]  # results are left as they were
