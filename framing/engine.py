@@ -200,13 +200,13 @@ def run_article(task: ArticleTask, settings: StageSettings) -> dict:
         ``seconds``: stage → time spent (``segment``, ``frames``, ``sentiment``).
     """
     from framing import frames, sentiment
-    from framing.pipeline import article_summary, base_tables
+    from framing.pipeline import article_summary, base_tables, token_columns
     from framing.tokens import default_tokenizer
     from framing.units import make_units
 
     t0 = time.perf_counter()
     units = make_units(task.doc_id, task.text, default_tokenizer(), title=task.title or None)
-    base = base_tables(units)
+    base = base_tables(units, tokens=False)
     t1 = time.perf_counter()
     frame_rows = frames.score_article(units, settings.codebook)
     t2 = time.perf_counter()
@@ -215,14 +215,15 @@ def run_article(task: ArticleTask, settings: StageSettings) -> dict:
     tables = {
         "paragraphs": _merge_paragraph_rows(base["paragraphs"], frame_rows.pop("paragraphs"),
                                             sentiment_rows.pop("paragraphs")),
-        "tokens": base["tokens"],
+        "tokens": None,  # built column-wise below
         "entities": base["entities"],
         **frame_rows,
         **sentiment_rows,
     }
     return {
         "doc_id": task.doc_id,
-        "tables": {name: {c: pack(v) for c, v in columnar(rows).items()}
+        "tables": {name: {c: pack(v) for c, v in (
+                       columnar(rows) if rows is not None else token_columns(units)).items()}
                    for name, rows in sorted(tables.items())},
         "summary": article_summary(units),
         "seconds": {"segment": t1 - t0, "frames": t2 - t1, "sentiment": t3 - t2},

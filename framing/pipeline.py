@@ -68,8 +68,15 @@ class ArticleResult:
     summary: dict[str, object] = field(default_factory=dict)
 
 
-def base_tables(units: list[ParagraphUnit]) -> dict[str, list[dict]]:
+def base_tables(units: list[ParagraphUnit], tokens: bool = True) -> dict[str, list[dict]]:
     """The base tables of one article's units.
+
+    Parameters
+    ----------
+    units : list of ParagraphUnit
+    tokens : bool
+        Also make the ``tokens`` rows (the engine builds that table column-wise instead,
+        :func:`token_columns`).
 
     Returns
     -------
@@ -77,7 +84,7 @@ def base_tables(units: list[ParagraphUnit]) -> dict[str, list[dict]]:
         ``paragraphs`` (one row per paragraph), ``tokens`` (one row per token) and
         ``entities`` (one row per entity mention), rows in key order.
     """
-    paragraphs, tokens, entities = [], [], []
+    paragraphs, entities = [], []
     for u in units:
         content = [t for t in u.tokens if t.kind != "punct"]
         paragraphs.append(
@@ -92,20 +99,7 @@ def base_tables(units: list[ParagraphUnit]) -> dict[str, list[dict]]:
                 "signoff": u.signoff,
             }
         )
-        for i, t in enumerate(u.tokens):
-            tokens.append(
-                {
-                    "doc_id": u.doc_id,
-                    "para_id": u.para_id,
-                    "token_id": i,
-                    "token": t.text,
-                    "start": t.start,
-                    "end": t.end,
-                    "kind": t.kind,
-                    "stop": t.stop,
-                    "entity": t.entity,
-                }
-            )
+        for t in u.tokens:
             if t.entity:
                 entities.append(
                     {
@@ -117,7 +111,42 @@ def base_tables(units: list[ParagraphUnit]) -> dict[str, list[dict]]:
                         "end": t.end,
                     }
                 )
-    return {"paragraphs": paragraphs, "tokens": tokens, "entities": entities}
+    out = {"paragraphs": paragraphs, "entities": entities}
+    if tokens:
+        columns = token_columns(units)
+        out["tokens"] = [dict(zip(columns, row, strict=True))
+                         for row in zip(*columns.values(), strict=True)]
+    return out
+
+
+#: Columns of the ``tokens`` table, in order.
+TOKEN_COLUMNS = ("doc_id", "para_id", "token_id", "token", "start", "end", "kind", "stop",
+                 "entity")
+
+
+def token_columns(units: list[ParagraphUnit]) -> dict[str, list]:
+    """The ``tokens`` table of one article's units as column lists (one token per position),
+    or ``{}`` when there is no token.
+
+    Built column-wise (``zip`` over the token tuples), which the engine uses directly: a table
+    with a million rows is not first made of a million dicts.
+    """
+    cols: dict[str, list] = {c: [] for c in TOKEN_COLUMNS}
+    for u in units:
+        n = len(u.tokens)
+        if not n:
+            continue
+        cols["doc_id"] += [u.doc_id] * n
+        cols["para_id"] += [u.para_id] * n
+        cols["token_id"] += range(n)
+        text, start, end, kind, stop, entity = zip(*u.tokens, strict=True)
+        cols["token"] += text
+        cols["start"] += start
+        cols["end"] += end
+        cols["kind"] += kind
+        cols["stop"] += stop
+        cols["entity"] += entity
+    return cols if cols["doc_id"] else {}
 
 
 def article_summary(units: list[ParagraphUnit]) -> dict[str, object]:

@@ -180,9 +180,12 @@ def detect_script(text: str) -> str:
         return "none"
     to_s = to_simplified(folded)
     to_t = converter("s2t").convert(folded)
-    n_trad = sum(1 for a, b in zip(folded, to_s, strict=True) if a != b)
+    if len(to_s) != len(folded):  # pragma: no cover - the analysis view keeps lengths
+        raise ValueError("t2s changed the length of a text")
+    # map(str.__ne__) compares the character pairs in C (five times faster than a generator)
+    n_trad = sum(map(str.__ne__, folded, to_s))
     if len(to_t) == len(folded):
-        n_simp = sum(1 for a, b in zip(folded, to_t, strict=True) if a != b)
+        n_simp = sum(map(str.__ne__, folded, to_t))
     else:  # pragma: no cover - s2t keeps lengths on everything seen so far
         n_simp = sum(1 for ch in folded if converter("s2t").convert(ch) != ch)
     total = n_trad + n_simp
