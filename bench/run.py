@@ -296,6 +296,11 @@ def markdown(results: list[dict], snow: dict | None) -> str:
                 cells.append(f"{st['seconds']:.1f} s ({rate:,.0f}/s)" if rate else
                              f"{st['seconds']:.1f} s")
         lines.append(f"| {r['size']:,} | " + " | ".join(cells) + " |")
+    lines += [""] + [
+        f"{r['size']:,} articles: the per-article phase (workers, cache, assembly) took "
+        f"{r['full_run']['stats'].get('per_article_wall_seconds', float('nan')):.1f} s of wall "
+        f"time, the rest ({r['full_run']['wall_seconds']:.1f} s in all) is start-up and the "
+        "corpus-wide stages." for r in results]
     if snow:
         lines += ["", "Exact SnowNLP (bench/bench_snowfast.py):", "",
                   "```", snow.get("table", json.dumps(snow, indent=1)).rstrip(), "```"]
