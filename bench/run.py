@@ -52,6 +52,11 @@ SAMPLE_PARAGRAPHS = 4000
 INCREMENT = 100
 
 
+#: Builds the model caches (jieba, snowfast) in a fresh cache folder, as a first run would.
+MODEL_WARM_UP = ("from framing.tokens import default_tokenizer; from framing import snowfast; "
+                 "default_tokenizer().tokenize('預熱'); snowfast.default_model()")
+
+
 def framing_cmd() -> list[str]:
     exe = Path(sys.executable).with_name("framing")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "framing"]
@@ -192,8 +197,15 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     base = baselines(texts)
     common = ["--no-figures", "--n-boot", str(args.n_boot)]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    # The first run starts from an empty cache: it computes every article (and stores it, as
-    # a first run does), so it is the cold throughput and it fills the cache for the next.
+    # The models' own caches (jieba's dictionary cache, snowfast's arrays) are built once per
+    # cache folder, the first time framing runs; that one-time cost is measured here and
+    # reported apart, as it is not part of any later run.
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", MODEL_WARM_UP], check=True, env=env)
+    model_cache_s = time.perf_counter() - t0
+    # The first run starts from an empty result cache: it computes every article (and stores
+    # it, as a first run does), so it is the cold throughput and it fills the cache for the
+    # next.
     print(f"[{size}] framing analyze (empty cache)", file=sys.stderr)
     timings = work / "timings.json"
     full = run_cli(["analyze", str(root), "-o", str(work / "out_full"), *common, *jobs,
@@ -226,6 +238,7 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
         "chars": chars,
         "paragraphs": None,
         "import_seconds": import_s,
+        "model_cache_build_seconds": model_cache_s,
         "baselines": base,
         "full_run": {**full, "stats": stats},
         "stages": per_stage,

@@ -29,6 +29,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 #: File name of the cache database inside the cache folder.
 CACHE_FILE = "article-results-v1.sqlite"
@@ -76,7 +77,14 @@ def _swapped(values: array) -> array:
     return out
 
 
-def encode(result: object) -> tuple[str, bytes]:
+class Encoded(NamedTuple):
+    """A result ready to store: SHA-256 of its JSON text and the compressed bytes."""
+
+    sha256: str
+    payload: bytes
+
+
+def encode(result: object) -> Encoded:
     """JSON text of a result (floats exact, NaN kept, packed columns as bytes) → its SHA-256
     and compressed bytes."""
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), allow_nan=True,
@@ -84,7 +92,7 @@ def encode(result: object) -> tuple[str, bytes]:
     raw = text.encode("utf-8")
     # Level 1: a third of level 6's time for 20 % more bytes (JSON of news tables compresses
     # about 6:1 either way); the cache is written once per article and run.
-    return hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 1)
+    return Encoded(hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 1))
 
 
 def decode(sha256: str, payload: bytes) -> object | None:
@@ -152,10 +160,15 @@ class ResultCache:
         return out
 
     def put_many(self, items: Mapping[str, object]) -> None:
-        """Store results (one transaction: all of them or none)."""
+        """Store results (one transaction: all of them or none).
+
+        A value may be already :class:`Encoded` (workers encode their own results, so the
+        process writing the cache does not spend its time on JSON and compression).
+        """
         from framing.atomic import kill_point
 
-        rows = [(key, *encode(value)) for key, value in items.items()]
+        rows = [(key, *(value if isinstance(value, Encoded) else encode(value)))
+                for key, value in items.items()]
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO results (key, sha256, payload) VALUES (?, ?, ?)", rows

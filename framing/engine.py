@@ -230,10 +230,24 @@ def run_article(task: ArticleTask, settings: StageSettings) -> dict:
     }
 
 
-def run_batch(tasks: Sequence[ArticleTask], settings: StageSettings | None = None) -> list[dict]:
-    """:func:`run_article` on each task, in order (the unit of work sent to a worker)."""
+def run_batch(tasks: Sequence[ArticleTask], settings: StageSettings | None = None,
+              encoded: bool = False) -> list[dict]:
+    """:func:`run_article` on each task, in order (the unit of work sent to a worker).
+
+    With ``encoded``, each result also carries ``stored``: its cache form
+    (:func:`framing.cache.encode`), made here, in the worker, so that the process that
+    assembles the tables and writes the cache is not the bottleneck.
+    """
+    from framing.cache import encode
+
     settings = settings or _WORKER_SETTINGS["settings"]
-    return [run_article(t, settings) for t in tasks]
+    out = []
+    for t in tasks:
+        result = run_article(t, settings)
+        if encoded:
+            result["stored"] = encode(result)
+        out.append(result)
+    return out
 
 
 # Settings installed in each local worker process by the pool initializer, so they are sent
@@ -351,7 +365,7 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
             remote = client.scatter(settings, broadcast=True)
 
             def submit_dask(batch: list[ArticleTask]) -> object:
-                return client.submit(run_batch, batch, remote, pure=False)
+                return client.submit(run_batch, batch, remote, options.cache, pure=False)
 
             for part in _ordered(submit_dask, batches_for(n), window=4 * n):
                 yield from part
@@ -364,7 +378,7 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
     if jobs == 1:
         info.update(engine="serial", workers=1)
         for batch in batches:
-            yield from run_batch(batch, settings)
+            yield from run_batch(batch, settings, options.cache)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -382,7 +396,8 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                              initargs=(settings,)) as pool:
         try:
-            for part in _ordered(lambda b: pool.submit(run_batch, b), batches,
+            for part in _ordered(lambda b: pool.submit(run_batch, b, None, options.cache),
+                                 batches,
                                  window=4 * jobs):
                 yield from part
         finally:
@@ -446,7 +461,7 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
                     lost.append(task)
             else:
                 result = next(computed)
-                new[key] = result
+                new[key] = result.pop("stored", result)
                 for stage, s in result["seconds"].items():
                     seconds[stage] += s
             if store is not None and len(new) >= CACHE_SLICE:

@@ -32,6 +32,7 @@ import functools
 import re
 import unicodedata
 
+import numpy as np
 import opencc
 
 #: Characters replaced by a space in the analysis view.
@@ -158,6 +159,12 @@ def count_han(text: str) -> int:
     return len(_NON_HAN_RUNS.sub("", text))
 
 
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array: comparing two texts character by character
+    is then one vectorised step (a Python loop over a long article takes milliseconds)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def detect_script(text: str) -> str:
     """Classify the Chinese script of ``text``.
 
@@ -182,10 +189,10 @@ def detect_script(text: str) -> str:
     to_t = converter("s2t").convert(folded)
     if len(to_s) != len(folded):  # pragma: no cover - the analysis view keeps lengths
         raise ValueError("t2s changed the length of a text")
-    # map(str.__ne__) compares the character pairs in C (five times faster than a generator)
-    n_trad = sum(map(str.__ne__, folded, to_s))
+    codes = _code_points(folded)
+    n_trad = int(np.count_nonzero(codes != _code_points(to_s)))
     if len(to_t) == len(folded):
-        n_simp = sum(map(str.__ne__, folded, to_t))
+        n_simp = int(np.count_nonzero(codes != _code_points(to_t)))
     else:  # pragma: no cover - s2t keeps lengths on everything seen so far
         n_simp = sum(1 for ch in folded if converter("s2t").convert(ch) != ch)
     total = n_trad + n_simp
