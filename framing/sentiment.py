@@ -279,12 +279,18 @@ def snownlp_gate(text: str, role: str = "body") -> str:
         return "no_chinese"
     if n_han < MIN_HAN_CHARS:
         return "too_few_han_chars"
-    # str.split() cuts at exactly the characters str.isspace() accepts, so this counts the
-    # non-white-space characters without a Python step per character.
-    visible = sum(map(len, text.split()))
-    if n_han / visible < MIN_HAN_SHARE:
+    if n_han / visible_chars(text) < MIN_HAN_SHARE:
         return "low_han_share"
     return ""
+
+
+def visible_chars(text: str) -> int:
+    """Number of characters of ``text`` that are not white space (``str.isspace``).
+
+    ``str.split()`` cuts at exactly the characters ``str.isspace()`` accepts (tested for every
+    code point), so this counts them without a Python step per character.
+    """
+    return sum(map(len, text.split()))
 
 
 @functools.lru_cache(maxsize=65536)
