@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from framing.corpus import Corpus, load_corpus
 from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
+from framing.spool import PieceRouter
 from framing.tokens import default_tokenizer
 
 #: Keys each written table is sorted by (reruns give identical files).
@@ -60,6 +62,7 @@ class Config:
     timeline_freq: str = "M"
     excel: bool = False
     parquet: bool = False
+    csv: bool = True
     figures: bool = True
     skip_bad: bool = False
 
@@ -73,7 +76,7 @@ class AnalysisResult:
     """What :func:`analyze` produced: the tables, the printed summary, the run manifest."""
 
     out_dir: Path
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     summary: str
     manifest: dict = field(repr=False, default_factory=dict)
     stats: dict = field(repr=False, default_factory=dict)
@@ -83,9 +86,13 @@ def _with_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return df.merge(articles[["doc_id", "outlet"]], on="doc_id", how="left")
 
 
-def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None = None
+def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None = None,
+                    sink: Callable[[dict[str, pd.DataFrame]], None] | None = None
                     ) -> tuple[pd.DataFrame, EngineRun]:
     """The per-article stages of a corpus (:mod:`framing.engine`) and its ``articles`` table.
+
+    ``sink`` receives the tables piece by piece instead (see
+    :func:`framing.engine.analyse_articles`).
 
     Returns
     -------
@@ -97,11 +104,28 @@ def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None =
     from framing import codebook as codebook_lib
 
     settings = StageSettings(codebook_lib.load_codebook(config.codebook))
-    run = engine.analyse_articles(corpus.articles, settings, options)
+    run = engine.analyse_articles(corpus.articles, settings, options, sink=sink)
     return articles_frame(corpus, run.summaries), run
 
 
-def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
+#: Per-article tables written to the output folder piece by piece as the articles are
+#: analysed (:mod:`framing.spool`), never held whole: their rows number in the tens of
+#: millions on a large corpus. Only the projections in :data:`DERIVED` are kept.
+SPOOLED = ("tokens", "entities", "frame_hits", "frame_term_splits", "sentiment_hits",
+           "sentences")
+
+#: Columns of the sentences kept for ``entity_sentiment`` (the ones that name an entity).
+ENTITY_SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "entities", "snownlp", "lexicon"]
+
+
+def _entity_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The sentences that name an entity, with the columns ``entity_sentiment`` reads."""
+    named = sentences["entities"].fillna("").astype(str) != ""
+    return sentences.loc[named, ENTITY_SENTENCE_COLUMNS]
+
+
+def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None,
+               stage: Path | None = None
                ) -> tuple[dict[str, pd.DataFrame], dict, dict]:
     """Run every analysis stage on a loaded corpus.
 
@@ -113,6 +137,10 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         Settings that shape the numbers (recorded in ``manifest.json``).
     options : RunOptions, optional
         How the per-article work runs (workers, Dask, cache, progress); never changes a number.
+    stage : path, optional
+        Folder the :data:`SPOOLED` tables are written into as the articles are analysed
+        (:func:`analyze` passes its staging folder); they are then not in ``tables`` but in
+        ``stats["spooled"]`` (name → zero-row prototype). Without it every table is kept.
 
     Returns
     -------
@@ -130,13 +158,28 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     from framing import timeline as timeline_lib
 
     codebook = codebook_lib.load_codebook(config.codebook)
-    articles, run = per_article_run(corpus, config, options)
+    router = None
+    if stage is not None:
+        router = PieceRouter(
+            stage, SPOOLED,
+            keep={"paragraphs", "frame_scores", "tokens"},
+            derive={"sentences": ("entity_sentences", _entity_sentences)},
+            csv=config.csv, excel=config.excel, parquet=config.parquet,
+        )
+    articles, run = per_article_run(corpus, config, options, sink=router)
     clock = StageClock(run.stats)
-    tables: dict[str, pd.DataFrame] = dict(run.tables)
+    if router is not None:
+        tables = router.finish({**engine.EMPTY_COLUMNS,
+                                "entity_sentences": ENTITY_SENTENCE_COLUMNS})
+        run.stats["spooled"] = router.written()
+        entity_sentences = tables.pop("entity_sentences")
+    else:
+        tables = dict(run.tables)
+        entity_sentences = tables["sentences"]
     paragraphs = tables.pop("paragraphs")
     tables["articles"] = articles
     tables["ledger"] = ledger_frame(corpus)
-    tokens = tables["tokens"]
+    tokens = tables.pop("tokens") if router is not None else tables["tokens"]
 
     clock.lap("aggregate")
     try:
@@ -177,7 +220,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         seed=config.seed,
     )
     tables["sentiment_agreement"] = sentiment.sentiment_agreement(par_o)
-    tables["entity_sentiment"] = sentiment.entity_sentiment(tables["sentences"], articles)
+    tables["entity_sentiment"] = sentiment.entity_sentiment(entity_sentences, articles)
     tables["sentiment_arcs"] = sentiment.sentiment_arcs(paragraphs, articles)
     tables["frame_sentiment"] = sentiment.frame_sentiment(par_o)
     tables.update(validate.corpus_validation(corpus.root, par_o, tables, codebook,
@@ -262,18 +305,25 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
     corpus = load_corpus(corpus_path, progress=options.progress)
     if not config.skip_bad:
         check_ledger(corpus)
+    if not (config.csv or config.parquet):
+        raise ConfigError("no output format: write CSV, Parquet or both")
     decode_seconds = time.perf_counter() - t_start
-    tables, provenance, stats = run_stages(corpus, config, options)
-    clock = StageClock(stats)
-    stats["stage_seconds"]["decode"] = decode_seconds
-    tables = {name: sort_table(name, df) for name, df in sorted(tables.items())}
     files: dict[str, str] = {}
     with atomic.staged_dir(out_path, RUN_MANIFEST) as stage:
+        # The staging folder exists before the analysis starts: the per-article tables are
+        # written into it piece by piece as the articles are analysed (SPOOLED).
+        tables, provenance, stats = run_stages(corpus, config, options, stage=stage)
+        spooled: dict[str, pd.DataFrame] = stats.pop("spooled", {})
+        clock = StageClock(stats)
+        stats["stage_seconds"]["decode"] = decode_seconds
+        tables = {name: sort_table(name, df) for name, df in sorted(tables.items())}
         for name, df in tables.items():
-            files[name] = f"{name}.csv"
-            output.write_csv(df, stage / files[name], excel=config.excel)
+            if config.csv:
+                output.write_csv(df, stage / f"{name}.csv", excel=config.excel)
             if config.parquet:
                 output.write_parquet(df, stage / f"{name}.parquet")
+        for name in sorted({*tables, *spooled}):
+            files[name] = f"{name}.csv" if config.csv else f"{name}.parquet"
         clock.lap("write")
         from framing.codebook import load_codebook
         from framing.report import methods_text, summary_text, write_figures
@@ -283,7 +333,8 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
             write_figures(tables, stage / "figures", load_codebook(config.codebook),
                           scorer["column"])
         clock.lap("figures")
-        package = schema.datapackage(tables, schema.package_name(corpus_path), files)
+        package = schema.datapackage({**tables, **spooled}, schema.package_name(corpus_path),
+                                     files)
         atomic.write_text(stage / "datapackage.json", dump_json(package))
         summary = summary_text(tables, corpus, scorer["column"], scorer["reason"])
         manifest = {
@@ -299,11 +350,47 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         }
         atomic.write_text(stage / "methods.md", methods_text(tables, corpus, manifest))
         manifest["files"] = {
-            p.relative_to(stage).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            p.relative_to(stage).as_posix(): _file_sha256(p)
             for p in sorted(stage.rglob("*")) if p.is_file()
         }
         atomic.write_text(stage / RUN_MANIFEST, dump_json(manifest))
         clock.lap("write")
     stats["wall_seconds"] = time.perf_counter() - t_start
     stats["chars"] = int(tables["articles"]["n_chars"].sum()) if len(tables["articles"]) else 0
-    return AnalysisResult(out_path, tables, summary, manifest, stats)
+    return AnalysisResult(out_path, Tables(tables, {name: out_path / files[name]
+                                                    for name in spooled}),
+                          summary, manifest, stats)
+
+
+def _file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (a spooled table can be gigabytes)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Tables(Mapping):
+    """The tables of a run: those held in memory, and the ones written piece by piece
+    (:data:`SPOOLED`), read back from the output folder the first time they are asked for
+    (:func:`framing.output.read_table`, with the dtypes of the data dictionary)."""
+
+    def __init__(self, held: dict[str, pd.DataFrame], on_disk: dict[str, Path]) -> None:
+        self._held = dict(held)
+        self._on_disk = dict(on_disk)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._held and name in self._on_disk:
+            self._held[name] = output.read_table(self._on_disk[name], name)
+        return self._held[name]
+
+    def __iter__(self):
+        return iter(sorted({*self._held, *self._on_disk}))
+
+    def __len__(self) -> int:
+        return len({*self._held, *self._on_disk})
+
+    def in_memory(self) -> dict[str, pd.DataFrame]:
+        """The tables held in memory now (no file is read)."""
+        return dict(self._held)

@@ -408,8 +408,14 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
 CACHE_SLICE = 256
 
 
+#: Articles per piece handed to a ``sink`` (:func:`analyse_articles`).
+SINK_ARTICLES = 500
+
+
 def analyse_articles(articles: Iterable[object], settings: StageSettings,
-                     options: RunOptions | None = None) -> EngineRun:
+                     options: RunOptions | None = None,
+                     sink: Callable[[dict[str, pd.DataFrame]], None] | None = None
+                     ) -> EngineRun:
     """Run the per-article stages on every article, from the cache where possible.
 
     Parameters
@@ -418,6 +424,11 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
         The ingested articles (any order; results are in ``doc_id`` order).
     settings : StageSettings
     options : RunOptions, optional
+    sink : callable, optional
+        Receives the tables piece by piece (every :data:`SINK_ARTICLES` articles, in
+        ``doc_id`` order, each piece a dict of DataFrames built as the whole tables would
+        be); the run then keeps none of them and ``EngineRun.tables`` is empty. Without a
+        sink the whole tables are returned.
 
     Returns
     -------
@@ -457,11 +468,13 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
                 result = stored.pop(key, None)
                 if result is None:  # removed or damaged since it was checked: compute it
                     result = run_batch([task], settings)[0]
-                    new[key] = result
+                    new[key] = result  # (store is set: only cached keys are "intact")
                     lost.append(task)
             else:
                 result = next(computed)
-                new[key] = result.pop("stored", result)
+                stored_form = result.pop("stored", result)
+                if store is not None:  # without a cache, nothing is kept for writing
+                    new[key] = stored_form
                 for stage, s in result["seconds"].items():
                     seconds[stage] += s
             if store is not None and len(new) >= CACHE_SLICE:
@@ -469,6 +482,8 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
                 new = {}
             summaries[result["doc_id"]] = result["summary"]
             tables.add(result)
+            if sink is not None and (i + 1) % SINK_ARTICLES == 0:
+                sink(tables.tables(empty=False))
             bar.update(1)
         computed.close()
         if store is not None and new:
@@ -486,7 +501,11 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
         "chars_computed": sum(len(t.text) for t in [*todo, *lost]),
         "stage_seconds": seconds,
     }
-    built = tables.tables()
+    if sink is not None:
+        sink(tables.tables(empty=False))
+        built = {}
+    else:
+        built = tables.tables()
     # Wall time of the whole per-article phase (cache, workers, assembly); the stage seconds
     # above are worker seconds summed over processes.
     stats["per_article_wall_seconds"] = time.perf_counter() - t_start
@@ -591,8 +610,10 @@ class Assembler:
                     values = list(map(shared.__getitem__, values))
                 columns[c].extend(values)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The assembled tables (the assembler is emptied)."""
+    def tables(self, empty: bool = True) -> dict[str, pd.DataFrame]:
+        """The assembled tables (the assembler is emptied; shared strings are kept for the
+        next piece). With ``empty``, the base tables that got no row are returned with their
+        columns (:data:`EMPTY_COLUMNS`)."""
         out: dict[str, pd.DataFrame] = {}
         for name in sorted(self._tables):
             columns = self._tables.pop(name)
@@ -601,8 +622,9 @@ class Assembler:
                 data[c] = columns.pop(c).series()
             out[name] = pd.DataFrame(data)
             del data
-        for name, cols in EMPTY_COLUMNS.items():
-            out.setdefault(name, pd.DataFrame(columns=cols))
+        if empty:
+            for name, cols in EMPTY_COLUMNS.items():
+                out.setdefault(name, pd.DataFrame(columns=cols))
         return out
 
 

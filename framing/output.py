@@ -228,3 +228,33 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a framing CSV back with every value as text exactly as written."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                        skip_blank_lines=False)  # a one-column row of spaces is a row
+
+
+def read_table(path: str | os.PathLike[str], name: str) -> pd.DataFrame:
+    """Read a table framing wrote (CSV or Parquet) back with the dtypes of its schema.
+
+    Text columns come back as text (an empty cell as ``""``), ``integer`` columns as int64
+    (nullable Int64 when a cell is empty), ``number`` columns as float64 (empty → NaN) and
+    ``boolean`` columns as bool. This is how :class:`framing.analyze.Tables` gives the
+    tables that were written piece by piece and not kept in memory.
+    """
+    from framing.schema import all_schemas
+
+    target = Path(path)
+    if target.suffix == ".parquet":
+        return pd.read_parquet(target)
+    df = read_csv(target)
+    types = {c: t for c, t, _d in all_schemas().get(name, [])}
+    for col in df.columns:
+        kind = types.get(col, "string")
+        if kind == "integer":
+            blank = df[col] == ""
+            df[col] = (pd.to_numeric(df[col].where(~blank)).astype("Int64") if blank.any()
+                       else df[col].astype(np.int64))
+        elif kind == "number":
+            df[col] = pd.to_numeric(df[col].where(df[col] != ""), errors="coerce").astype(float)
+        elif kind == "boolean":
+            df[col] = df[col].map({"True": True, "False": False, "": None})
+            if df[col].notna().all():
+                df[col] = df[col].astype(bool)
+    return df

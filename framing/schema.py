@@ -138,24 +138,22 @@ def datapackage(tables: dict[str, pd.DataFrame], name: str, files: dict[str, str
     name : str
         Package name (lower-case, ``-`` and ``_`` allowed).
     files : dict
-        Table name → path of its CSV relative to the descriptor.
+        Table name → path of its file relative to the descriptor: the CSV, or the Parquet
+        file when only Parquet was written (``--format parquet``).
     """
     resources = []
     for table in sorted(tables):
         fields = [
             {"name": c, "type": t, "description": d} for c, t, d in describe(table, tables[table])
         ]
-        resources.append(
-            {
-                "name": table,
-                "path": files[table],
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {"fields": fields, "missingValues": [""]},
-            }
-        )
+        resource = {"name": table, "path": files[table], "profile": "tabular-data-resource"}
+        if files[table].endswith(".parquet"):
+            resource.update({"format": "parquet", "mediatype": "application/vnd.apache.parquet",
+                             "schema": {"fields": fields}})
+        else:
+            resource.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                             "schema": {"fields": fields, "missingValues": [""]}})
+        resources.append(resource)
     return {"name": name, "profile": "tabular-data-package", "resources": resources}
 
 

@@ -43,7 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="period of timeline.csv: week, month, quarter or year (default M)")
     p.add_argument("--excel", action="store_true",
                    help="write spreadsheet CSVs: UTF-8 BOM, CRLF, formula cells neutralised")
-    p.add_argument("--parquet", action="store_true", help="also write Parquet files")
+    p.add_argument("--format", dest="formats", default=None, choices=["csv", "parquet", "both"],
+                   help="table files: csv (default), parquet (smaller and faster on large "
+                   "corpora; needs framing[parquet]) or both")
+    p.add_argument("--parquet", action="store_true", help="also write Parquet files "
+                   "(same as --format both)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("-j", "--jobs", type=int, default=None,
                    help="worker processes for the per-article work (default: every core)")
@@ -69,7 +73,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         n_boot=args.n_boot,
         timeline_freq=args.timeline_freq,
         excel=args.excel,
-        parquet=args.parquet,
+        csv=(args.formats or "csv") != "parquet",
+        parquet=args.parquet or args.formats in ("parquet", "both"),
         figures=not args.no_figures,
         skip_bad=args.skip_bad,
     )

@@ -1,0 +1,290 @@
+"""Writing a large table piece by piece, as the per-article results arrive.
+
+A corpus of 100,000 articles has tens of millions of token rows: held as one DataFrame until
+the end of the run, they alone would take gigabytes. :class:`TableSpool` writes each piece of
+a table (the rows of a few hundred articles, in ``doc_id`` order) to the output file at once
+and keeps only a zero-row prototype (the columns and their dtypes), so memory stays flat
+however large the corpus.
+
+The file is byte-identical to writing the whole table at once with
+:func:`framing.output.write_csv` (or :func:`framing.output.write_parquet`'s row content): the
+CSV rules render every cell from its own value and its column's dtype, so the text of a table
+is the text of its pieces joined, as long as every piece has the same dtypes and the pieces
+come in key order. Both are checked on every piece; a piece that breaks them raises
+:class:`SpoolError` instead of writing a file that differs from the whole-table one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from framing import output
+
+
+class SpoolError(RuntimeError):
+    """A piece of a spooled table cannot be appended without changing the file's meaning
+    (a column changed type, or the piece is out of key order)."""
+
+
+class TableSpool:
+    """One table, written to ``folder/NAME.csv`` (and ``NAME.parquet``) piece by piece.
+
+    Parameters
+    ----------
+    name : str
+        Table name (the file stem).
+    folder : path
+        Folder the files are written into (the run's staging folder).
+    The rows are put in the table's key order (:func:`framing.analyze.sort_table`); the
+    first key is ``doc_id`` and every piece holds whole articles, so pieces must follow each
+    other in ``doc_id`` order.
+
+    csv, excel, parquet : bool
+        Which files to write: machine CSV (or spreadsheet CSV with ``excel``), Parquet.
+
+    Attributes
+    ----------
+    n_rows : int
+        Rows appended so far.
+    prototype : DataFrame or None
+        Zero-row frame with the table's columns and dtypes (None before the first piece).
+    """
+
+    def __init__(self, name: str, folder: str | Path, *, csv: bool = True,
+                 excel: bool = False, parquet: bool = False) -> None:
+        self.name = name
+        self.folder = Path(folder)
+        self.csv, self.excel, self.parquet = csv, excel, parquet
+        self.n_rows = 0
+        self.prototype: pd.DataFrame | None = None
+        self._last_doc: str | None = None
+        self._csv_file = None
+        self._parquet = None
+
+    @property
+    def files(self) -> list[Path]:
+        """The files this spool writes."""
+        out = []
+        if self.csv:
+            out.append(self.folder / f"{self.name}.csv")
+        if self.parquet:
+            out.append(self.folder / f"{self.name}.parquet")
+        return out
+
+    def _check(self, df: pd.DataFrame) -> pd.DataFrame:
+        if self.prototype is None:
+            return df
+        proto = self.prototype
+        if list(df.columns) != list(proto.columns):
+            raise SpoolError(f"{self.name}: a piece has columns {list(df.columns)}, the table "
+                             f"has {list(proto.columns)}")
+        for col in df.columns:
+            want, got = proto[col].dtype, df[col].dtype
+            if got != want:
+                raise SpoolError(
+                    f"{self.name}.{col}: dtype {got} in the rows of {df['doc_id'].iloc[0]}.., "
+                    f"{want} before; written piece by piece the file would differ from the "
+                    "whole table"
+                )
+        return df
+
+    def _in_key_order(self, df: pd.DataFrame) -> pd.DataFrame:
+        from framing.analyze import sort_table  # the one sorting rule of written tables
+
+        first = str(df["doc_id"].iloc[0])
+        if self._last_doc is not None and first <= self._last_doc:
+            raise SpoolError(f"{self.name}: rows of {first} arrive after those of "
+                             f"{self._last_doc}; pieces must come in doc_id order")
+        self._last_doc = str(df["doc_id"].iloc[-1])
+        return sort_table(self.name, df)
+
+    def append(self, df: pd.DataFrame) -> None:
+        """Write the rows of ``df`` (whole articles, later in ``doc_id`` than any before)."""
+        if df.empty:
+            return
+        df = self._in_key_order(self._check(df))
+        if self.csv:
+            chunks = output.csv_chunks(df, excel=self.excel)
+            if self._csv_file is None:
+                self._csv_file = open(self.folder / f"{self.name}.csv", "wb")  # noqa: SIM115
+            else:  # BOM (spreadsheet CSV) and header were written with the first piece
+                chunks = chunks[2:] if self.excel else chunks[1:]
+            for chunk in chunks:
+                self._csv_file.write(chunk.encode("utf-8"))
+        if self.parquet:
+            self._parquet_append(df)
+        if self.prototype is None:
+            self.prototype = df.iloc[:0].copy()
+        self.n_rows += len(df)
+
+    def _parquet_append(self, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            self._parquet = pq.ParquetWriter(self.folder / f"{self.name}.parquet",
+                                             table.schema)
+        else:
+            table = pa.Table.from_pandas(df, schema=self._parquet.schema,
+                                         preserve_index=False)
+        self._parquet.write_table(table)
+
+    def close(self) -> None:
+        """Finish the files (a table that never got a row writes no file: see
+        :func:`write_empty`)."""
+        if self._csv_file is not None:
+            self._csv_file.close()
+            self._csv_file = None
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+
+    def write_empty(self, df: pd.DataFrame) -> None:
+        """Write ``df`` (the table's empty form) when no piece had a row."""
+        if self.n_rows:
+            raise SpoolError(f"{self.name}: already has rows")
+        if self.csv:
+            output.write_csv(df, self.folder / f"{self.name}.csv", excel=self.excel)
+        if self.parquet:
+            output.write_parquet(df, self.folder / f"{self.name}.parquet")
+        self.prototype = df.iloc[:0].copy()
+
+
+class PieceRouter:
+    """The ``sink`` of :func:`framing.engine.analyse_articles`: sends each piece of each
+    table to its spool (written at once, not kept), keeps the pieces of the tables the
+    corpus-wide stages need, and keeps derived projections of spooled tables.
+
+    Parameters
+    ----------
+    folder : path
+        Where spooled tables are written.
+    spooled : iterable of str
+        The tables written piece by piece.
+    keep : iterable of str
+        Tables kept in memory whole (concatenated by :meth:`finish`).
+    derive : dict
+        Table name → ``(new name, function)``: the function's result on each piece of the
+        table is kept under the new name (e.g. the few columns a later stage needs).
+    csv, excel, parquet : bool
+        File formats of the spooled tables (:class:`TableSpool`).
+    """
+
+    def __init__(self, folder: str | Path, spooled: Iterable[str],
+                 keep: set[str] | frozenset[str] = frozenset(),
+                 derive: dict[str, tuple[str, object]] | None = None, *, csv: bool = True,
+                 excel: bool = False, parquet: bool = False) -> None:
+        self.spools = {name: TableSpool(name, folder, csv=csv, excel=excel, parquet=parquet)
+                       for name in sorted(spooled)}
+        self.keep = set(keep)
+        self.derive = dict(derive or {})
+        self._kept: dict[str, list[pd.DataFrame]] = {}
+
+    def __call__(self, piece: dict[str, pd.DataFrame]) -> None:
+        for name, df in sorted(piece.items()):
+            if name in self.spools:
+                self.spools[name].append(df)
+            if name in self.keep:
+                self._kept.setdefault(name, []).append(df)
+            if name in self.derive:
+                new, fn = self.derive[name]
+                self._kept.setdefault(new, []).append(fn(df))  # type: ignore[operator]
+
+    def finish(self, empty: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+        """Close the spools and return the kept tables.
+
+        ``empty`` maps table names to the columns of their empty form: a spooled table that
+        got no row is written with those columns, a kept one is returned with them (a table
+        in neither is left out, as the whole-table run leaves it out).
+        """
+        for name, spool in self.spools.items():
+            spool.close()
+            if not spool.n_rows and name in empty:
+                spool.write_empty(pd.DataFrame(columns=empty[name]))
+        out = {}
+        for name, parts in sorted(self._kept.items()):
+            out[name] = (parts[0].reset_index(drop=True) if len(parts) == 1
+                         else pd.concat(parts, ignore_index=True))
+        self._kept = {}
+        for name, cols in empty.items():
+            if name not in self.spools:
+                out.setdefault(name, pd.DataFrame(columns=cols))
+        return out
+
+    def written(self) -> dict[str, pd.DataFrame]:
+        """Table name → zero-row prototype, for every spooled table that was written."""
+        return {name: s.prototype for name, s in self.spools.items()
+                if s.prototype is not None}
+
+
+class ColumnStash:
+    """Wide text columns of a kept table, set aside on disk piece by piece and put back when
+    the table is written.
+
+    The ``paragraphs`` table is needed whole by the corpus-wide stages, but not its texts
+    (``text``, ``text_analysis``: most of its memory on a large corpus). :meth:`take` writes
+    them out as the pieces arrive and returns the piece without them; :meth:`write` streams
+    the finished table (same rows, in the same order, perhaps with columns added) to a
+    :class:`TableSpool` with the texts back in their places, so the file is the one the
+    whole table would give.
+
+    Parameters
+    ----------
+    path : path
+        File the columns are written to (JSON Lines, one line per piece).
+    columns : list of str
+        The columns set aside.
+    keys : tuple of str
+        Key columns stored with them, to check that the rows still line up when written.
+    """
+
+    def __init__(self, path: str | Path, columns: list[str],
+                 keys: tuple[str, ...] = ("doc_id", "para_id")) -> None:
+        self.path = Path(path)
+        self.columns = list(columns)
+        self.keys = keys
+        self.order: list[str] | None = None  # column order of the pieces as they came
+        self._file = open(self.path, "w", encoding="utf-8", errors="surrogatepass")  # noqa: SIM115
+
+    def take(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Write the stashed columns of ``df`` and return ``df`` without them."""
+        import json
+
+        if self.order is None:
+            self.order = list(df.columns)
+        elif list(df.columns) != self.order:
+            raise SpoolError(f"{self.path.name}: pieces with different columns")
+        line = {c: df[c].tolist() for c in (*self.keys, *self.columns)}
+        self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return df.drop(columns=self.columns)
+
+    def write(self, df: pd.DataFrame, spool: TableSpool) -> None:
+        """Append ``df`` (the table without the stashed columns, rows as they were taken)
+        to ``spool`` piece by piece, the stashed columns back in their original places."""
+        import json
+
+        self._file.close()
+        order = self.order or []
+        cols = [c for c in order if c in self.columns or c in df.columns]
+        cols += [c for c in df.columns if c not in order]
+        start = 0
+        with open(self.path, encoding="utf-8", errors="surrogatepass") as f:
+            for line in f:
+                stashed = json.loads(line)
+                n = len(stashed[self.columns[0]])
+                part = df.iloc[start : start + n].copy()
+                for k in self.keys:
+                    if part[k].tolist() != stashed[k]:
+                        raise SpoolError(f"{self.path.name}: rows no longer line up with the "
+                                         f"stashed columns at row {start}")
+                for c in self.columns:
+                    part[c] = pd.Series(stashed[c], index=part.index, dtype=object)
+                spool.append(part[cols])
+                start += n
+        if start != len(df):
+            raise SpoolError(f"{self.path.name}: {len(df)} rows, {start} stashed")
+        self.path.unlink()
