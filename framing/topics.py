@@ -6,11 +6,15 @@ Method
   Han and Latin tokens only (numbers and punctuation dropped), stopwords dropped, one-character
   terms dropped, entity aliases counted under the canonical entity name (``entities=True``).
   Sign-off paragraphs have no tokens; a paragraph with no term left gets no topic.
-- **TF-IDF** (:class:`sklearn.feature_extraction.text.TfidfVectorizer` on the pre-split
-  terms): sublinear tf ``1 + ln(tf)``, smoothed idf, rows scaled to unit length; a term must
-  occur in at least ``min_df`` paragraphs (default 2: a term seen in one paragraph cannot
-  link paragraphs) and in at most ``max_df`` of them (default 0.95: a term in nearly every
-  paragraph separates nothing); at most ``max_features`` terms (the most frequent).
+- **TF-IDF**, exactly as :class:`sklearn.feature_extraction.text.TfidfVectorizer` on the
+  pre-split terms: sublinear tf ``1 + ln(tf)``, smoothed idf, rows scaled to unit length; a
+  term must occur in at least ``min_df`` paragraphs (default 2: a term seen in one paragraph
+  cannot link paragraphs) and in at most ``max_df`` of them (default 0.95: a term in nearly
+  every paragraph separates nothing); at most ``max_features`` terms (the most frequent).
+  It is computed from paragraph x term counts (:class:`framing.termcounts.TermCounts`,
+  accumulated article by article, or counted from lists of terms), never from the token
+  table, so a corpus of millions of paragraphs fits in memory (:func:`tfidf_from_counts`
+  rebuilds the vectorizer's matrix, entry order included, so the numbers are identical).
 - **NMF** (Frobenius loss, ``init="nndsvda"``, coordinate descent) factorises the
   paragraph x term matrix ``X ~= W H``; above ``minibatch_above`` paragraphs (default
   20 000) :class:`sklearn.decomposition.MiniBatchNMF` is used instead. ``random_state`` is
@@ -44,6 +48,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -54,7 +60,8 @@ from sklearn.utils.validation import check_is_fitted
 from framing.blas import one_blas_thread
 from framing.errors import ConfigError, CorpusError
 from framing.schema import DOC_ID, PARA_ID
-from framing.terms import analysis_terms, display_forms
+from framing.termcounts import RowCounts, TermCounts
+from framing.terms import analysis_terms
 
 #: Default number of top terms listed per topic.
 N_TOP_TERMS = 10
@@ -129,14 +136,157 @@ PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
 _DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "object"}
 
 
-def _pre_split(doc: Sequence[str]) -> list[str]:
-    """Analyzer for pre-split documents (module-level so fitted models pickle)."""
+def _pre_split(doc: Sequence[str]) -> Sequence[str]:
+    """Check that a document is pre-split (a list of terms, not a string)."""
     if isinstance(doc, str):
         raise ConfigError(
             "TopicModel expects pre-split documents (a list of terms per paragraph), got a "
             f"string: {doc[:40]!r}"
         )
-    return list(doc)
+    return doc
+
+
+def as_rows(X: Iterable[Sequence[str]] | TermCounts | RowCounts) -> RowCounts:
+    """Paragraph counts from pre-split documents, a :class:`TermCounts` or a
+    :class:`RowCounts` (documents are counted as scikit-learn's ``CountVectorizer`` does)."""
+    if isinstance(X, RowCounts):
+        return X
+    if isinstance(X, TermCounts):
+        return X.rows()
+    if isinstance(X, str):
+        raise ConfigError("TopicModel expects a list of pre-split documents, not a string")
+    return RowCounts.from_documents(map(_pre_split, X))
+
+
+@dataclass
+class FittedTfidf:
+    """A fitted TF-IDF weighting: the vocabulary and scikit-learn's ``TfidfTransformer``.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Term → column.
+    terms_ : ndarray of str
+        Term of each column (sorted).
+    tfidf_ : TfidfTransformer
+        The idf weights, sublinear tf and norm.
+    """
+
+    vocabulary_: dict[str, int]
+    terms_: np.ndarray
+    tfidf_: object
+
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
+        """The vocabulary, in column order."""
+        return self.terms_
+
+    def counts(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts) -> sparse.csr_matrix:
+        """Counts of new documents over the fitted vocabulary (other terms ignored)."""
+        rows = as_rows(X)
+        column = np.asarray([self.vocabulary_.get(t, -1) for t in rows.terms],
+                            dtype=np.int64)
+        col = column[rows.indices] if len(rows.indices) else np.zeros(0, dtype=np.int64)
+        known = col >= 0
+        row = np.repeat(np.arange(rows.n_rows), np.diff(rows.indptr))
+        indptr = np.zeros(rows.n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row[known], minlength=rows.n_rows), out=indptr[1:])
+        x = sparse.csr_matrix(
+            (rows.data[known].astype(np.float64), col[known].astype(np.int32), indptr),
+            shape=(rows.n_rows, len(self.terms_)),
+        )
+        x.sort_indices()  # as CountVectorizer.transform: columns in order within rows
+        return x
+
+    def transform(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts
+                  ) -> sparse.csr_matrix:
+        """TF-IDF of new documents (``TfidfVectorizer.transform``)."""
+        return sparse.csr_matrix(self.tfidf_.transform(self.counts(X), copy=False))
+
+
+def tfidf_from_counts(
+    rows: RowCounts, *, min_df: int | float = 2, max_df: int | float = 0.95,
+    max_features: int | None = 20000, sublinear_tf: bool = True,
+) -> tuple[FittedTfidf, sparse.csr_matrix]:
+    """Fit TF-IDF on paragraph counts, exactly as ``TfidfVectorizer.fit_transform`` would on
+    the paragraphs' terms (``norm="l2"``, ``smooth_idf=True``, float64).
+
+    The vectorizer numbers the vocabulary by first appearance, sorts each row's entries by
+    that number, then renumbers the columns in term order (or prunes first, without
+    ``max_features``) without re-sorting the rows; floating-point sums follow that entry
+    order, so it is rebuilt here step by step. Ties in ``max_features`` are broken by the
+    same ``argsort`` call on the same array.
+
+    Raises
+    ------
+    ValueError
+        Empty vocabulary, ``max_df`` below ``min_df``, or no term left after pruning
+        (scikit-learn's messages).
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    n_doc = rows.n_rows
+    used, first = np.unique(rows.indices, return_index=True)
+    if not len(used):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    # vectorizer's vocabulary numbering: order of first appearance
+    by_rank = used[np.argsort(first, kind="stable")]
+    rank = np.empty(len(rows.terms), dtype=np.int32)
+    rank[by_rank] = np.arange(len(by_rank), dtype=np.int32)
+    # int32 indices like CountVectorizer (its indptr too, up to 2**31 entries)
+    big = rows.indptr[-1] > np.iinfo(np.int32).max
+    x = sparse.csr_matrix(
+        (rows.data.astype(np.float64), rank[rows.indices],
+         rows.indptr.astype(np.int64 if big else np.int32)),
+        shape=(n_doc, len(by_rank)),
+    )
+    x.sort_indices()
+    words = rows.terms[by_rank]
+    max_doc = max_df if isinstance(max_df, Integral) else max_df * n_doc
+    min_doc = min_df if isinstance(min_df, Integral) else min_df * n_doc
+    if max_doc < min_doc:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    if max_features is not None:
+        x, words = _sort_columns(x, words)
+        x, words = _prune_columns(x, words, max_doc, min_doc, max_features)
+    else:
+        x, words = _prune_columns(x, words, max_doc, min_doc, None)
+        x, words = _sort_columns(x, words)
+    tfidf = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True,
+                             sublinear_tf=sublinear_tf)
+    tfidf.fit(x)
+    fitted = FittedTfidf({w: i for i, w in enumerate(words)}, words, tfidf)
+    return fitted, sparse.csr_matrix(tfidf.transform(x, copy=False))
+
+
+def _sort_columns(x: sparse.csr_matrix, words: np.ndarray
+                  ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Renumber the columns in term order, leaving each row's entry order as it is."""
+    order = sorted(range(len(words)), key=words.__getitem__)
+    new = np.empty(len(words), dtype=x.indices.dtype)
+    new[order] = np.arange(len(words), dtype=x.indices.dtype)
+    x.indices = new.take(x.indices, mode="clip")
+    return x, words[order]
+
+
+def _prune_columns(
+    x: sparse.csr_matrix, words: np.ndarray, high: float, low: float, limit: int | None,
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Drop terms in fewer than ``low`` or more than ``high`` documents, then keep the
+    ``limit`` most frequent (``CountVectorizer._limit_features``)."""
+    dfs = np.bincount(x.indices, minlength=x.shape[1])
+    mask = (dfs <= high) & (dfs >= low)
+    if limit is not None and mask.sum() > limit:
+        tfs = np.asarray(x.sum(axis=0)).ravel()
+        mask_inds = (-tfs[mask]).argsort()[:limit]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = np.where(mask)[0]
+    if len(kept) == 0:
+        raise ValueError(
+            "After pruning, no terms remain. Try a lower min_df or a higher max_df."
+        )
+    return sparse.csr_matrix(x[:, kept]), words[kept]
 
 
 def default_k(n_documents: int) -> int:
@@ -165,7 +315,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    vectorizer_ : TfidfVectorizer
+    vectorizer_ : FittedTfidf
+        Vocabulary and TF-IDF weights (what ``TfidfVectorizer`` would have learned).
     nmf_ : NMF or MiniBatchNMF
     n_components_ : int
     order_ : ndarray
@@ -209,14 +360,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     # -- building blocks ---------------------------------------------------------------
 
-    def _make_vectorizer(self):
+    def _check_tfidf_params(self) -> None:
+        """Check min_df, max_df, max_features with scikit-learn's own rules and messages."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        return TfidfVectorizer(
-            analyzer=_pre_split, lowercase=False, min_df=self.min_df, max_df=self.max_df,
-            max_features=self.max_features, sublinear_tf=self.sublinear_tf, norm="l2",
-            smooth_idf=True, dtype=np.float64,
-        )
+        TfidfVectorizer(min_df=self.min_df, max_df=self.max_df,
+                        max_features=self.max_features,
+                        sublinear_tf=self.sublinear_tf)._validate_params()
 
     def _make_nmf(self, k: int, n_docs: int):
         from sklearn.decomposition import NMF, MiniBatchNMF
@@ -228,22 +378,24 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return NMF(n_components=k, init=self.init, solver="cd", max_iter=self.max_iter,
                    tol=self.tol, random_state=self.random_state)
 
-    def _vectorize(self, documents: Iterable[Sequence[str]]):
-        docs = list(documents)
-        if not docs:
+    def _vectorize(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts
+                   ) -> tuple[FittedTfidf, sparse.csr_matrix]:
+        rows = as_rows(X)
+        if not rows.n_rows:
             raise CorpusError("no paragraph has a term: nothing to model")
-        vec = self._make_vectorizer()
         try:
-            x = vec.fit_transform(docs)
+            self._check_tfidf_params()  # an invalid value is reported like the others
+            return tfidf_from_counts(rows, min_df=self.min_df, max_df=self.max_df,
+                                     max_features=self.max_features,
+                                     sublinear_tf=self.sublinear_tf)
         except ValueError as exc:  # empty vocabulary, or min_df/max_df contradict
             raise CorpusError(
-                f"cannot build the topic vocabulary from {len(docs)} paragraph(s) with "
+                f"cannot build the topic vocabulary from {rows.n_rows} paragraph(s) with "
                 f"min_df={self.min_df}, max_df={self.max_df}: {exc}"
             ) from exc
-        return vec, sparse.csr_matrix(x)
 
     @one_blas_thread
-    def _fit_matrix(self, vec, x: sparse.csr_matrix) -> np.ndarray:
+    def _fit_matrix(self, vec: FittedTfidf, x: sparse.csr_matrix) -> np.ndarray:
         n_docs, n_terms = x.shape
         k = self.n_components if self.n_components is not None else default_k(n_docs)
         if int(k) < 1 or int(k) > min(n_docs, n_terms):
@@ -275,21 +427,24 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     # -- estimator API -----------------------------------------------------------------
 
-    def fit(self, X: Iterable[Sequence[str]], y: None = None) -> TopicModel:
-        """Fit the vocabulary, TF-IDF weights and NMF topics on pre-split documents."""
+    def fit(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts, y: None = None
+            ) -> TopicModel:
+        """Fit the vocabulary, TF-IDF weights and NMF topics on pre-split documents (lists
+        of terms) or on paragraph counts (:class:`TermCounts`, :class:`RowCounts`)."""
         self.fit_transform(X)
         return self
 
-    def fit_transform(self, X: Iterable[Sequence[str]], y: None = None) -> np.ndarray:
+    def fit_transform(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts,
+                      y: None = None) -> np.ndarray:
         """Fit and return the training loadings ``W`` (documents x topics, topic order)."""
         vec, x = self._vectorize(X)
         return self._fit_matrix(vec, x)
 
     @one_blas_thread
-    def transform(self, X: Iterable[Sequence[str]]) -> np.ndarray:
+    def transform(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts) -> np.ndarray:
         """Topic loadings of new documents (``W`` solved with ``H`` fixed), topic order."""
         check_is_fitted(self, "components_")
-        x = self.vectorizer_.transform(list(X))
+        x = self.vectorizer_.transform(X)
         return self.nmf_.transform(x)[:, self.order_]
 
     def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
@@ -408,7 +563,7 @@ def _top_indices(h: np.ndarray, n: int) -> list[list[int]]:
 
 @one_blas_thread
 def k_diagnostics(
-    documents: Sequence[Sequence[str]],
+    documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
     k_values: Iterable[int] = DEFAULT_K_VALUES,
     chosen: int | None = None,
     **model_params: object,
@@ -423,8 +578,8 @@ def k_diagnostics(
 
     Parameters
     ----------
-    documents : list of list of str
-        Pre-split paragraphs.
+    documents : list of list of str, TermCounts or RowCounts
+        Pre-split paragraphs, or paragraph counts.
     k_values : iterable of int
         Numbers of topics to try.
     chosen : int, optional
@@ -442,10 +597,12 @@ def k_diagnostics(
     return _k_diagnostics(documents, k_values, chosen, model_params)
 
 
-def _k_diagnostics(documents: Sequence[Sequence[str]], k_values: Iterable[int],
-                   chosen: int | None, model_params: dict) -> pd.DataFrame:
+def _k_diagnostics(documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
+                   k_values: Iterable[int], chosen: int | None, model_params: dict
+                   ) -> pd.DataFrame:
+    counts = as_rows(documents)
     base = TopicModel(**model_params)
-    vec, x = base._vectorize(documents)
+    vec, x = base._vectorize(counts)
     norm_x = float(np.sqrt(x.multiply(x).sum()))
     limit = min(x.shape) - 1
     rows = []
@@ -460,7 +617,7 @@ def _k_diagnostics(documents: Sequence[Sequence[str]], k_values: Iterable[int],
         diversity = len({i for t in top for i in t}) / n_top if n_top else float("nan")
         err = model.reconstruction_err_
         rows.append((k, err, err / norm_x if norm_x else float("nan"),
-                     npmi_coherence(x, top), diversity, chosen == k, len(documents)))
+                     npmi_coherence(x, top), diversity, chosen == k, counts.n_rows))
     return pd.DataFrame(rows, columns=[c for c, _t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]])
 
 
@@ -551,7 +708,7 @@ def empty_topic_tables() -> dict[str, pd.DataFrame]:
 
 
 def fit_topics(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | TermCounts,
     paragraphs: pd.DataFrame,
     articles: pd.DataFrame,
     k: int | None = None,
@@ -567,9 +724,13 @@ def fit_topics(
 
     Parameters
     ----------
-    tokens, paragraphs, articles : DataFrame
-        The base tables (``paragraphs`` needs ``doc_id, para_id, text``; ``articles``
-        needs ``doc_id, outlet``).
+    tokens : DataFrame or TermCounts
+        The ``tokens`` table, or the corpus's term counts
+        (:class:`framing.termcounts.TermCounts`, built article by article with
+        :func:`framing.termcounts.article_terms`), which give the same tables.
+    paragraphs, articles : DataFrame
+        The base tables (``paragraphs`` needs ``doc_id, para_id``, and ``text`` with a
+        tokens table; ``articles`` needs ``doc_id, outlet``).
     k : int, optional
         Number of topics; None applies :func:`default_k`.
     random_state : int
@@ -580,7 +741,8 @@ def fit_topics(
     n_top : int
         Terms listed per topic.
     entities : bool
-        Count entity aliases under the canonical entity name (default on).
+        Count entity aliases under the canonical entity name (default on; with a
+        ``TermCounts``, fixed when it was built).
     return_model : bool
         Also return the fitted :class:`TopicModel` under key ``"model"``.
     **model_params
@@ -597,21 +759,23 @@ def fit_topics(
         examined. ``paragraphs``: one row per input paragraph (``doc_id, para_id,
         dominant_topic, dominant_topic_weight``; empty when the paragraph has no term).
     """
-    terms = analysis_terms(tokens, entities=entities)
-    keys, docs = documents_from_terms(terms)
+    counts = (tokens if isinstance(tokens, TermCounts)
+              else TermCounts.from_tokens(tokens, paragraphs, entities=entities))
+    rows = counts.rows()
     model = TopicModel(n_components=k, random_state=random_state, **model_params)
-    w = model.fit_transform(docs)
+    w = model.fit_transform(rows)
     # display forms of the listed terms only (counting all their occurrences)
-    forms = display_forms(terms, paragraphs, only=model.top_terms(n_top)["term"].tolist())
-    out = topic_tables(model, keys, w, paragraphs, articles, forms, n_top=n_top)
+    forms = counts.display_forms(only=model.top_terms(n_top)["term"].tolist())
+    out = topic_tables(model, counts.keys(), w, paragraphs, articles, forms, n_top=n_top)
+    del w
     kv = list(DEFAULT_K_VALUES if k_values is None else k_values)
     if kv:
         params = dict(model_params, random_state=random_state)
-        sample = docs
-        if len(docs) > DIAGNOSTIC_SAMPLE:
+        sample = rows
+        if rows.n_rows > DIAGNOSTIC_SAMPLE:
             rng = np.random.default_rng(random_state)
-            picked = np.sort(rng.choice(len(docs), DIAGNOSTIC_SAMPLE, replace=False))
-            sample = [docs[i] for i in picked]
+            picked = np.sort(rng.choice(rows.n_rows, DIAGNOSTIC_SAMPLE, replace=False))
+            sample = rows.take(picked)
         out["topic_k_diagnostics"] = k_diagnostics(sample, kv, chosen=model.n_components_,
                                                    **params)
     else:
