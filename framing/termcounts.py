@@ -77,20 +77,16 @@ def select_terms(
     terms : list of str
         Their terms.
     """
-    positions: list[int] = []
-    out: list[str] = []
     kinds = _TERM_KINDS
-    for i, (tok, k, s, e) in enumerate(zip(token, kind, stop, entity, strict=True)):
-        if s or k not in kinds:
-            continue
-        if entities and e:
-            out.append(e)
-        elif len(tok) > 1:
-            out.append(tok)
-        else:
-            continue
-        positions.append(i)
-    return positions, out
+    # comprehensions rather than a loop with appends: this runs on every token of a corpus
+    if entities:
+        positions = [i for i, t, k, s, e in zip(range(len(token)), token, kind, stop, entity,
+                                                strict=True)
+                     if not s and k in kinds and (e or len(t) > 1)]
+        return positions, [entity[i] or token[i] for i in positions]
+    positions = [i for i, t, k, s in zip(range(len(token)), token, kind, stop, strict=True)
+                 if not s and k in kinds and len(t) > 1]
+    return positions, list(map(token.__getitem__, positions))
 
 
 def article_terms(
@@ -127,10 +123,13 @@ def article_terms(
     if order != sorted(order):  # not in token order: put it there (sorted() runs in C)
         rank = sorted(range(len(positions)), key=lambda i: order[positions[i]])
         positions, terms = [positions[i] for i in rank], [terms[i] for i in rank]
-    out: dict[str, list] = {"para_id": [para[i] for i in positions], "term": terms}
+    kept_para = list(map(para.__getitem__, positions))
+    out: dict[str, list] = {"para_id": kept_para, "term": terms}
     if texts is not None:
-        start, end = token_cols["start"], token_cols["end"]
-        out["surface"] = [(texts.get(para[i]) or "")[start[i]:end[i]] for i in positions]
+        text = {p: texts.get(p) or "" for p in set(kept_para)}
+        out["surface"] = [text[p][s:e] for p, s, e in zip(
+            kept_para, map(token_cols["start"].__getitem__, positions),
+            map(token_cols["end"].__getitem__, positions), strict=True)]
     return out
 
 
