@@ -645,21 +645,25 @@ def topic_tables(
     top = model.top_terms(n_top)
     top["term_original"] = top["term"].map(forms.set_index("term")["term_original"]).fillna("")
 
-    keys = keys.reset_index(drop=True)
+    # one copy of the loaded rows (a million paragraphs x k topics is large)
+    sh = shares if has.all() else shares[has]
+    del shares
+    doc = keys["doc_id"].to_numpy(dtype=object)[has]
+    para_id = keys["para_id"].to_numpy(dtype=np.int64)[has]
     pt = pd.DataFrame(
         {
-            "doc_id": np.repeat(keys["doc_id"].to_numpy(dtype=object)[has], k),
-            "para_id": np.repeat(keys["para_id"].to_numpy(dtype=np.int64)[has], k),
-            "topic": np.tile(np.arange(k, dtype=np.int64), int(has.sum())),
-            "weight": shares[has].ravel(),
+            "doc_id": np.repeat(doc, k),
+            "para_id": np.repeat(para_id, k),
+            "topic": np.tile(np.arange(k, dtype=np.int64), len(doc)),
+            "weight": sh.ravel(),
         }
     )
     dom = pd.DataFrame(
         {
-            "doc_id": keys["doc_id"].to_numpy(dtype=object)[has],
-            "para_id": keys["para_id"].to_numpy(dtype=np.int64)[has],
-            "dominant_topic": shares[has].argmax(axis=1).astype(np.int64),
-            "dominant_topic_weight": shares[has].max(axis=1),
+            "doc_id": doc,
+            "para_id": para_id,
+            "dominant_topic": sh.argmax(axis=1).astype(np.int64),
+            "dominant_topic_weight": sh.max(axis=1),
         }
     )
     para = paragraphs[["doc_id", "para_id"]].copy()
@@ -673,30 +677,55 @@ def topic_tables(
         LABEL_SEP.join(top.loc[top["topic"] == t, "term"].head(3).tolist()) for t in range(k)
     ]
     n_dom = np.bincount(dom["dominant_topic"].to_numpy(), minlength=k)
-    mean_share = shares[has].mean(axis=0) if has.any() else np.zeros(k)
+    mean_share = sh.mean(axis=0) if len(sh) else np.zeros(k)
     topics = pd.DataFrame({"topic": np.arange(k, dtype=np.int64), "label": labels,
                            "share": mean_share, "n_dominant": n_dom.astype(np.int64)})
-
-    outlet = articles.set_index(articles["doc_id"].astype(str))["outlet"].astype(str)
-    pt_out = pt.assign(outlet=pt["doc_id"].map(outlet))
-    if pt_out["outlet"].isna().any():
-        missing = sorted(set(pt_out.loc[pt_out["outlet"].isna(), "doc_id"]))
-        raise CorpusError("paragraphs refer to article(s) missing from the articles table",
-                          value=", ".join(missing[:5]))
-    ot = (
-        pt_out.groupby(["outlet", "topic"], sort=True)
-        .agg(share=("weight", "mean"), n_paragraphs=("weight", "size"))
-        .reset_index()
-    )
-    ot["n_paragraphs"] = ot["n_paragraphs"].astype(np.int64)
+    if not _strictly_sorted(doc, para_id):  # keys from TermCounts are; sort only otherwise
+        pt = pt.sort_values(["doc_id", "para_id", "topic"], kind="mergesort")
     return {
         "topic_terms": top[["topic", "rank", "term", "weight", "term_original"]],
         "topics": topics,
-        "paragraph_topics": pt.sort_values(["doc_id", "para_id", "topic"],
-                                           kind="mergesort").reset_index(drop=True),
-        "outlet_topics": ot,
+        "paragraph_topics": pt.reset_index(drop=True),
+        "outlet_topics": _outlet_topics(doc, sh, articles),
         "paragraphs": para,
     }
+
+
+def _strictly_sorted(doc: np.ndarray, para: np.ndarray) -> bool:
+    """Whether the keys (doc_id, para_id) are strictly increasing."""
+    if len(doc) < 2:
+        return True
+    same = doc[1:] == doc[:-1]
+    return bool(np.all((doc[1:] > doc[:-1]) | (same & (para[1:] > para[:-1]))))
+
+
+def _outlet_topics(doc: np.ndarray, shares: np.ndarray, articles: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """Mean topic shares per outlet, from the paragraphs x topics shares.
+
+    Grouped on the wide array (one row per paragraph) rather than on the long
+    ``paragraph_topics`` table (k times as many rows): pandas' grouped mean adds each
+    (outlet, topic) group's values in row order either way, so the means are the same to the
+    bit.
+    """
+    k = shares.shape[1]
+    outlet = articles.set_index(articles["doc_id"].astype(str))["outlet"].astype(str)
+    para_outlet = pd.Series(doc, dtype=object).map(outlet).rename("outlet")
+    if para_outlet.isna().any():
+        missing = sorted(set(doc[para_outlet.isna().to_numpy()]))
+        raise CorpusError("paragraphs refer to article(s) missing from the articles table",
+                          value=", ".join(missing[:5]))
+    grouped = pd.DataFrame(shares).groupby(para_outlet, sort=True)
+    means = grouped.mean()
+    sizes = grouped.size().to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "outlet": pd.Series(np.repeat(means.index.to_numpy(), k), dtype=means.index.dtype),
+            "topic": np.tile(np.arange(k, dtype=np.int64), len(means)),
+            "share": means.to_numpy(dtype=np.float64).ravel(),
+            "n_paragraphs": np.repeat(sizes, k),
+        }
+    )
 
 
 def empty_topic_tables() -> dict[str, pd.DataFrame]:

@@ -311,3 +311,30 @@ def test_counts_match_the_token_table(table, entities, shuffle):
         sub = tokens[tokens["doc_id"] == d].sort_values(["para_id", "token_id"])
         again.add(d, article_terms({c: sub[c].tolist() for c in cols}, texts[d], entities))
     assert_same_counts(again, tc)
+
+
+# ---------------------------------------------------------------------------------------
+# topic tables at scale: grouped on the wide shares, the same bits as on the long table
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_outlet_topics_wide_equals_long(seed):
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(1, 20000)), int(rng.integers(2, 12))
+    w = rng.random((n, k)) ** 3
+    shares = w / w.sum(axis=1, keepdims=True)
+    docs = np.array([f"d{i}" for i in rng.integers(0, max(1, n // 5), n)], dtype=object)
+    articles = pd.DataFrame({"doc_id": sorted(set(docs))})
+    articles["outlet"] = [f"o{int(x)}" for x in rng.integers(0, 9, len(articles))]
+    # what topic_tables computed before: a groupby on the long paragraph_topics table
+    long = pd.DataFrame({"doc_id": np.repeat(docs, k), "topic": np.tile(np.arange(k), n),
+                         "weight": shares.ravel()})
+    outlet = articles.set_index("doc_id")["outlet"].astype(str)
+    want = (long.assign(outlet=long["doc_id"].map(outlet))
+            .groupby(["outlet", "topic"], sort=True)
+            .agg(share=("weight", "mean"), n_paragraphs=("weight", "size")).reset_index())
+    want["n_paragraphs"] = want["n_paragraphs"].astype(np.int64)
+    got = topics._outlet_topics(docs, shares, articles)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got["share"].to_numpy().tobytes() == want["share"].to_numpy().tobytes()
