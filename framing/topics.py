@@ -210,11 +210,13 @@ def tfidf_from_counts(
     """Fit TF-IDF on paragraph counts, exactly as ``TfidfVectorizer.fit_transform`` would on
     the paragraphs' terms (``norm="l2"``, ``smooth_idf=True``, float64).
 
-    The vectorizer numbers the vocabulary by first appearance, sorts each row's entries by
-    that number, then renumbers the columns in term order (or prunes first, without
-    ``max_features``) without re-sorting the rows; floating-point sums follow that entry
-    order, so it is rebuilt here step by step. Ties in ``max_features`` are broken by the
-    same ``argsort`` call on the same array.
+    The vectorizer numbers the vocabulary by first appearance and sorts each row's entries by
+    that number; it then renumbers the columns in term order and prunes them by document
+    frequency (and ``max_features``), which keeps each row's entry order. Floating-point
+    sums (row norms, NMF) follow that entry order, so it is rebuilt here: the pruned entries
+    are dropped first (32-bit arrays), then each row is sorted by first-appearance number,
+    then the columns are renumbered. ``max_features`` ties are broken by the same
+    ``argsort`` call on the same array as scikit-learn's.
 
     Raises
     ------
@@ -224,69 +226,89 @@ def tfidf_from_counts(
     """
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    n_doc = rows.n_rows
-    used, first = np.unique(rows.indices, return_index=True)
+    n_doc, n_ids, idx = rows.n_rows, len(rows.terms), rows.indices
+    df = np.bincount(idx, minlength=n_ids)  # a term id occurs at most once in a row
+    used = np.flatnonzero(df)
     if not len(used):
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    # vectorizer's vocabulary numbering: order of first appearance
-    by_rank = used[np.argsort(first, kind="stable")]
-    rank = np.empty(len(rows.terms), dtype=np.int32)
-    rank[by_rank] = np.arange(len(by_rank), dtype=np.int32)
-    # int32 indices like CountVectorizer (its indptr too, up to 2**31 entries)
-    big = rows.indptr[-1] > np.iinfo(np.int32).max
-    x = sparse.csr_matrix(
-        (rows.data.astype(np.float64), rank[rows.indices],
-         rows.indptr.astype(np.int64 if big else np.int32)),
-        shape=(n_doc, len(by_rank)),
-    )
-    x.sort_indices()
-    words = rows.terms[by_rank]
     max_doc = max_df if isinstance(max_df, Integral) else max_df * n_doc
     min_doc = min_df if isinstance(min_df, Integral) else min_df * n_doc
     if max_doc < min_doc:
         raise ValueError("max_df corresponds to < documents than min_df")
-    if max_features is not None:
-        x, words = _sort_columns(x, words)
-        x, words = _prune_columns(x, words, max_doc, min_doc, max_features)
-    else:
-        x, words = _prune_columns(x, words, max_doc, min_doc, None)
-        x, words = _sort_columns(x, words)
+    # the vectorizer's columns, in term order
+    in_order = used[sorted(range(len(used)), key=rows.terms[used].__getitem__)]
+    dfs = df[in_order]
+    mask = (dfs <= max_doc) & (dfs >= min_doc)
+    if max_features is not None and mask.sum() > max_features:
+        tfs = _chunked(lambda c, s: np.bincount(c, weights=rows.data[s], minlength=n_ids),
+                       idx)[in_order]  # float64 totals, as X.sum(axis=0)
+        mask_inds = (-tfs[mask]).argsort()[:max_features]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = in_order[mask]
+    if not len(kept):
+        raise ValueError(
+            "After pruning, no terms remain. Try a lower min_df or a higher max_df."
+        )
+    column = np.full(n_ids, -1, dtype=np.int32)
+    column[kept] = np.arange(len(kept), dtype=np.int32)
+    keep = column[idx] >= 0
+    data, indices, indptr = rows.data, idx, rows.indptr
+    if not keep.all():
+        lengths = np.diff(indptr)
+        per_row = np.zeros(n_doc, dtype=np.int64)
+        full = lengths > 0
+        if full.any():
+            per_row[full] = np.add.reduceat(keep, indptr[:-1][full], dtype=np.int64)
+        indptr = np.zeros(n_doc + 1, dtype=np.int64)
+        np.cumsum(per_row, out=indptr[1:])
+        data, indices = data[keep], indices[keep]
+    del keep
+    # first-appearance number of each term id (earliest entry), chunk by chunk
+    first = np.full(n_ids, np.iinfo(np.int64).max, dtype=np.int64)
+    for start in range(0, len(idx), _CHUNK):
+        ids, at = np.unique(idx[start:start + _CHUNK], return_index=True)
+        new = first[ids] == np.iinfo(np.int64).max
+        first[ids[new]] = start + at[new]
+    rank = np.empty(n_ids, dtype=np.int32)
+    rank[used[np.argsort(first[used], kind="stable")]] = np.arange(len(used), dtype=np.int32)
+    # int32 indices and indptr like CountVectorizer's (up to 2**31 entries)
+    index_type = np.int64 if indptr[-1] > np.iinfo(np.int32).max else np.int32
+    x = sparse.csr_matrix((data.astype(np.float64), rank[indices].astype(index_type),
+                           indptr.astype(index_type)), shape=(n_doc, len(used)))
+    del data, indices
+    x.sort_indices()  # each row by first-appearance number
+    x = sparse.csr_matrix((x.data, column[_rank_to_id(rank, used)][x.indices].astype(
+        index_type), x.indptr), shape=(n_doc, len(kept)))
     tfidf = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True,
                              sublinear_tf=sublinear_tf)
     tfidf.fit(x)
+    words = rows.terms[kept]
     fitted = FittedTfidf({w: i for i, w in enumerate(words)}, words, tfidf)
     return fitted, sparse.csr_matrix(tfidf.transform(x, copy=False))
 
 
-def _sort_columns(x: sparse.csr_matrix, words: np.ndarray
-                  ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Renumber the columns in term order, leaving each row's entry order as it is."""
-    order = sorted(range(len(words)), key=words.__getitem__)
-    new = np.empty(len(words), dtype=x.indices.dtype)
-    new[order] = np.arange(len(words), dtype=x.indices.dtype)
-    x.indices = new.take(x.indices, mode="clip")
-    return x, words[order]
+#: Entries handled at once by the chunked passes over a count matrix.
+_CHUNK = 1 << 22
 
 
-def _prune_columns(
-    x: sparse.csr_matrix, words: np.ndarray, high: float, low: float, limit: int | None,
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Drop terms in fewer than ``low`` or more than ``high`` documents, then keep the
-    ``limit`` most frequent (``CountVectorizer._limit_features``)."""
-    dfs = np.bincount(x.indices, minlength=x.shape[1])
-    mask = (dfs <= high) & (dfs >= low)
-    if limit is not None and mask.sum() > limit:
-        tfs = np.asarray(x.sum(axis=0)).ravel()
-        mask_inds = (-tfs[mask]).argsort()[:limit]
-        new_mask = np.zeros(len(dfs), dtype=bool)
-        new_mask[np.where(mask)[0][mask_inds]] = True
-        mask = new_mask
-    kept = np.where(mask)[0]
-    if len(kept) == 0:
-        raise ValueError(
-            "After pruning, no terms remain. Try a lower min_df or a higher max_df."
-        )
-    return sparse.csr_matrix(x[:, kept]), words[kept]
+def _rank_to_id(rank: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Term id of each first-appearance number (the inverse of ``rank`` on ``used``)."""
+    out = np.empty(len(used), dtype=np.int64)
+    out[rank[used]] = used
+    return out
+
+
+def _chunked(fn, idx: np.ndarray) -> np.ndarray:
+    """Sum of ``fn(idx[s], s)`` over slices ``s`` of ``_CHUNK`` entries (bounded
+    temporaries on large matrices)."""
+    total = None
+    for start in range(0, max(len(idx), 1), _CHUNK):
+        s = slice(start, start + _CHUNK)
+        part = fn(idx[s], s)
+        total = part if total is None else total + part
+    return total
 
 
 def default_k(n_documents: int) -> int:
