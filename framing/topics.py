@@ -667,8 +667,9 @@ def topic_tables(
     top = model.top_terms(n_top)
     top["term_original"] = top["term"].map(forms.set_index("term")["term_original"]).fillna("")
 
-    # one copy of the loaded rows (a million paragraphs x k topics is large)
-    sh = shares if has.all() else shares[has]
+    # one copy of the loaded rows, made as before: the memory layout of this copy decides
+    # the rounding of the column means below
+    sh = shares[has]
     del shares
     doc = keys["doc_id"].to_numpy(dtype=object)[has]
     para_id = keys["para_id"].to_numpy(dtype=np.int64)[has]
