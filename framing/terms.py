@@ -75,14 +75,13 @@ import pandas as pd
 from scipy import sparse
 
 from framing.errors import ConfigError, CorpusError
+from framing.termcounts import TERM_KINDS as TERM_KINDS  # re-exported: kinds that can be terms
+from framing.termcounts import TermCounts, best_forms, select_terms
 
 log = logging.getLogger(__name__)
 
 #: Methods of :func:`distinctive_terms`, in output order.
 METHODS = ("log_odds_dirichlet", "chi2", "log_likelihood", "tfidf")
-
-#: Token kinds that can be terms.
-TERM_KINDS = ("han", "latin")
 
 #: Value of ``reference`` for one-group-against-the-rest rows.
 REST = "(rest)"
@@ -168,22 +167,21 @@ def analysis_terms(tokens: pd.DataFrame, entities: bool = True) -> pd.DataFrame:
         ``doc_id, para_id, token_id``.
     """
     _check_columns(tokens, TOKEN_COLUMNS, "tokens")
-    # vectorised pandas string operations throughout: corpora have millions of tokens
-    keep = tokens["kind"].astype(str).isin(TERM_KINDS).to_numpy() & ~_as_bool(tokens["stop"])
-    sub = tokens.loc[keep]
-    entity = sub["entity"].fillna("").astype(str)
-    token = sub["token"].astype(str)
-    is_entity = (entity != "").to_numpy()
-    term = token.where(~is_entity, entity) if entities else token
-    ok = (term.str.len().to_numpy() > 1) | (is_entity & entities)
+    # the one definition of the rule, shared with the per-article path (article_terms)
+    keep, term = select_terms(
+        tokens["token"].astype(str).tolist(), tokens["kind"].astype(str).tolist(),
+        _as_bool(tokens["stop"]).tolist(), tokens["entity"].fillna("").astype(str).tolist(),
+        entities,
+    )
+    sub = tokens.iloc[keep].reset_index(drop=True)
     out = pd.DataFrame(
         {
-            "doc_id": sub["doc_id"].astype(str)[ok],
-            "para_id": sub["para_id"].astype(np.int64)[ok],
-            "token_id": sub["token_id"].astype(np.int64)[ok],
-            "term": term[ok],
-            "start": sub["start"].astype(np.int64)[ok],
-            "end": sub["end"].astype(np.int64)[ok],
+            "doc_id": sub["doc_id"].astype(str),
+            "para_id": sub["para_id"].astype(np.int64),
+            "token_id": sub["token_id"].astype(np.int64),
+            "term": pd.Series(term, dtype=str),
+            "start": sub["start"].astype(np.int64),
+            "end": sub["end"].astype(np.int64),
         }
     )
     return out.sort_values(["doc_id", "para_id", "token_id"], kind="mergesort").reset_index(
@@ -233,13 +231,8 @@ def display_forms(
     ]
     df = pd.DataFrame({"term": terms["term"].astype(object).to_numpy(),
                        "term_original": originals})
-    counts = df.groupby(["term", "term_original"], sort=True).size().rename("n_original")
-    counts = counts.reset_index()
-    # highest count first; for equal counts the first spelling in code-point order
-    counts = counts.sort_values(["term", "n_original", "term_original"],
-                                ascending=[True, False, True], kind="mergesort")
-    best = counts.drop_duplicates("term", keep="first").reset_index(drop=True)
-    return best[["term", "term_original", "n_original"]]
+    counts = df.groupby(["term", "term_original"], sort=True).size().reset_index()
+    return best_forms(counts["term"], counts["term_original"], counts[0])
 
 
 # ---------------------------------------------------------------------------------------
@@ -571,14 +564,14 @@ def tfidf_by_group(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def group_term_counts(
-    terms: pd.DataFrame, groups: pd.Series
+    terms: pd.DataFrame | TermCounts, groups: pd.Series
 ) -> tuple[list[str], np.ndarray, sparse.csr_matrix]:
     """Count terms by group.
 
     Parameters
     ----------
-    terms : DataFrame
-        Output of :func:`analysis_terms`.
+    terms : DataFrame or TermCounts
+        Output of :func:`analysis_terms`, or the corpus's term counts.
     groups : Series
         ``doc_id`` → group label (from :func:`article_groups`).
 
@@ -589,23 +582,25 @@ def group_term_counts(
     vocabulary : array of str
         Sorted terms.
     counts : csr_matrix
-        ``counts[g, w]``: occurrences of term *w* in group *g*.
+        ``counts[g, w]``: occurrences of term *w* in group *g* (int64, canonical: sorted
+        column indices, no explicit zeros).
     """
-    # factorize doc ids (few) and terms (many) instead of comparing strings row by row
-    doc_codes, doc_uniques = pd.factorize(terms["doc_id"])
-    doc_group = pd.Series(doc_uniques, dtype=object).map(groups)
+    tc = terms if isinstance(terms, TermCounts) else TermCounts.from_terms(terms)
+    # map articles (few) to groups, then sum paragraph rows by group with one sparse product
+    doc_group = pd.Series(tc.articles(), dtype=object).map(groups)
     names = sorted(pd.unique(doc_group.dropna()).tolist())
     group_code = pd.Series(range(len(names)), index=names, dtype=np.int64)
     doc_to_group = doc_group.map(group_code).fillna(-1).to_numpy(dtype=np.int64)
-    row_group = doc_to_group[doc_codes]
-    placed = row_group >= 0
-    term_codes, vocab = pd.factorize(terms["term"], sort=True)
-    counts = sparse.csr_matrix(
-        (np.ones(int(placed.sum()), dtype=np.int64), (row_group[placed], term_codes[placed])),
-        shape=(len(names), len(vocab)),
+    row_group = doc_to_group[tc.doc_ids()]
+    placed = np.flatnonzero(row_group >= 0)
+    pick = sparse.csr_matrix(
+        (np.ones(len(placed), dtype=np.int64), (row_group[placed], placed)),
+        shape=(len(names), len(row_group)),
     )
-    counts.sum_duplicates()
-    return names, np.asarray(vocab, dtype=object), counts
+    counts = sparse.csr_matrix(pick @ tc.matrix())
+    counts.sum_duplicates()  # canonical form: TF-IDF row norms sum in column order
+    counts.sort_indices()
+    return names, tc.vocabulary(), counts
 
 
 def _score_rows(
@@ -673,7 +668,7 @@ def _check_methods(methods: Sequence[str] | str) -> list[str]:
 
 
 def distinctive_terms(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | TermCounts,
     articles: pd.DataFrame,
     by: str = "outlet",
     freq: str | None = None,
@@ -691,8 +686,10 @@ def distinctive_terms(
 
     Parameters
     ----------
-    tokens : DataFrame
-        The ``tokens`` table; terms are chosen by the module rules (:func:`analysis_terms`).
+    tokens : DataFrame or TermCounts
+        The ``tokens`` table, terms chosen by the module rules (:func:`analysis_terms`); or
+        the corpus's term counts (:class:`framing.termcounts.TermCounts`, built article by
+        article), which give the same result.
     articles : DataFrame
         The ``articles`` table (``doc_id`` plus the grouping column, or ``date_start`` and
         ``date_end`` for ``by="period"``).
@@ -710,9 +707,11 @@ def distinctive_terms(
         group); the log-odds prior is still the whole corpus, TF-IDF is computed over the
         two groups only.
     paragraphs : DataFrame, optional
-        The ``paragraphs`` table, for the display form ``term_original``.
+        The ``paragraphs`` table, for the display form ``term_original`` (not used with
+        a ``TermCounts``, which holds the spellings).
     entities : bool
-        Count entity aliases under their canonical name (default on).
+        Count entity aliases under their canonical name (default on; with a ``TermCounts``,
+        fixed when it was built).
     prior_scale : float
         Log-odds prior: ``alpha_w = prior_scale * (count of w in the whole corpus)``, so
         ``alpha_0 = prior_scale * corpus size``. 1 (the default) gives the prior as much
@@ -743,9 +742,10 @@ def distinctive_terms(
         raise ConfigError(f"--top must be a positive number of terms, not {top}")
     if prior_scale <= 0:
         raise ConfigError(f"prior_scale must be > 0, not {prior_scale}")
-    terms = analysis_terms(tokens, entities=entities)
+    counts = (tokens if isinstance(tokens, TermCounts)
+              else TermCounts.from_tokens(tokens, paragraphs, entities=entities))
     known = pd.Index(articles["doc_id"].astype(str).unique())
-    unknown = sorted(pd.Index(terms["doc_id"].unique()).difference(known).tolist())
+    unknown = sorted(pd.Index(counts.articles()).difference(known).tolist())
     if unknown:
         raise CorpusError("tokens refer to article(s) missing from the articles table",
                           value=", ".join(unknown[:5]))
@@ -758,7 +758,7 @@ def distinctive_terms(
             ExcludedArticlesWarning,
             stacklevel=2,
         )
-    names, vocab, counts = group_term_counts(terms, groups)
+    names, vocab, group_counts = group_term_counts(counts, groups)
     if len(names) < 2:
         raise ConfigError(
             f"grouping by {by!r} gives {len(names)} group(s) with terms "
@@ -766,11 +766,11 @@ def distinctive_terms(
             + (" (left out: " + ", ".join(f"{n} article(s) {r}" for r, n in excluded.items())
                + ")" if excluded else "")
         )
-    frames = _all_comparisons(names, vocab, counts, methods, top, pairwise, prior_scale,
-                              correction, min_count)
+    frames = _all_comparisons(names, vocab, group_counts, methods, top, pairwise,
+                              prior_scale, correction, min_count)
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "group_var", by)
-    forms = display_forms(terms, paragraphs, only=out["term"].unique().tolist())
+    forms = counts.display_forms(only=out["term"].unique().tolist())
     forms = forms.set_index("term")["term_original"]
     out["term_original"] = out["term"].map(forms).fillna("")
     out = out[OUTPUT_COLUMNS].sort_values(

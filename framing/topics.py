@@ -6,11 +6,15 @@ Method
   Han and Latin tokens only (numbers and punctuation dropped), stopwords dropped, one-character
   terms dropped, entity aliases counted under the canonical entity name (``entities=True``).
   Sign-off paragraphs have no tokens; a paragraph with no term left gets no topic.
-- **TF-IDF** (:class:`sklearn.feature_extraction.text.TfidfVectorizer` on the pre-split
-  terms): sublinear tf ``1 + ln(tf)``, smoothed idf, rows scaled to unit length; a term must
-  occur in at least ``min_df`` paragraphs (default 2: a term seen in one paragraph cannot
-  link paragraphs) and in at most ``max_df`` of them (default 0.95: a term in nearly every
-  paragraph separates nothing); at most ``max_features`` terms (the most frequent).
+- **TF-IDF**, exactly as :class:`sklearn.feature_extraction.text.TfidfVectorizer` on the
+  pre-split terms: sublinear tf ``1 + ln(tf)``, smoothed idf, rows scaled to unit length; a
+  term must occur in at least ``min_df`` paragraphs (default 2: a term seen in one paragraph
+  cannot link paragraphs) and in at most ``max_df`` of them (default 0.95: a term in nearly
+  every paragraph separates nothing); at most ``max_features`` terms (the most frequent).
+  It is computed from paragraph x term counts (:class:`framing.termcounts.TermCounts`,
+  accumulated article by article, or counted from lists of terms), never from the token
+  table, so a corpus of millions of paragraphs fits in memory (:func:`tfidf_from_counts`
+  rebuilds the vectorizer's matrix, entry order included, so the numbers are identical).
 - **NMF** (Frobenius loss, ``init="nndsvda"``, coordinate descent) factorises the
   paragraph x term matrix ``X ~= W H``; above ``minibatch_above`` paragraphs (default
   20 000) :class:`sklearn.decomposition.MiniBatchNMF` is used instead. ``random_state`` is
@@ -44,6 +48,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -54,7 +60,8 @@ from sklearn.utils.validation import check_is_fitted
 from framing.blas import one_blas_thread
 from framing.errors import ConfigError, CorpusError
 from framing.schema import DOC_ID, PARA_ID
-from framing.terms import analysis_terms, display_forms
+from framing.termcounts import RowCounts, TermCounts
+from framing.terms import analysis_terms
 
 #: Default number of top terms listed per topic.
 N_TOP_TERMS = 10
@@ -129,14 +136,179 @@ PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
 _DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "object"}
 
 
-def _pre_split(doc: Sequence[str]) -> list[str]:
-    """Analyzer for pre-split documents (module-level so fitted models pickle)."""
+def _pre_split(doc: Sequence[str]) -> Sequence[str]:
+    """Check that a document is pre-split (a list of terms, not a string)."""
     if isinstance(doc, str):
         raise ConfigError(
             "TopicModel expects pre-split documents (a list of terms per paragraph), got a "
             f"string: {doc[:40]!r}"
         )
-    return list(doc)
+    return doc
+
+
+def as_rows(X: Iterable[Sequence[str]] | TermCounts | RowCounts) -> RowCounts:
+    """Paragraph counts from pre-split documents, a :class:`TermCounts` or a
+    :class:`RowCounts` (documents are counted as scikit-learn's ``CountVectorizer`` does)."""
+    if isinstance(X, RowCounts):
+        return X
+    if isinstance(X, TermCounts):
+        return X.rows()
+    if isinstance(X, str):
+        raise ConfigError("TopicModel expects a list of pre-split documents, not a string")
+    return RowCounts.from_documents(map(_pre_split, X))
+
+
+@dataclass
+class FittedTfidf:
+    """A fitted TF-IDF weighting: the vocabulary and scikit-learn's ``TfidfTransformer``.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Term → column.
+    terms_ : ndarray of str
+        Term of each column (sorted).
+    tfidf_ : TfidfTransformer
+        The idf weights, sublinear tf and norm.
+    """
+
+    vocabulary_: dict[str, int]
+    terms_: np.ndarray
+    tfidf_: object
+
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
+        """The vocabulary, in column order."""
+        return self.terms_
+
+    def counts(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts) -> sparse.csr_matrix:
+        """Counts of new documents over the fitted vocabulary (other terms ignored)."""
+        rows = as_rows(X)
+        column = np.asarray([self.vocabulary_.get(t, -1) for t in rows.terms],
+                            dtype=np.int64)
+        col = column[rows.indices] if len(rows.indices) else np.zeros(0, dtype=np.int64)
+        known = col >= 0
+        row = np.repeat(np.arange(rows.n_rows), np.diff(rows.indptr))
+        indptr = np.zeros(rows.n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row[known], minlength=rows.n_rows), out=indptr[1:])
+        x = sparse.csr_matrix(
+            (rows.data[known].astype(np.float64), col[known].astype(np.int32), indptr),
+            shape=(rows.n_rows, len(self.terms_)),
+        )
+        x.sort_indices()  # as CountVectorizer.transform: columns in order within rows
+        return x
+
+    def transform(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts
+                  ) -> sparse.csr_matrix:
+        """TF-IDF of new documents (``TfidfVectorizer.transform``)."""
+        return sparse.csr_matrix(self.tfidf_.transform(self.counts(X), copy=False))
+
+
+def tfidf_from_counts(
+    rows: RowCounts, *, min_df: int | float = 2, max_df: int | float = 0.95,
+    max_features: int | None = 20000, sublinear_tf: bool = True,
+) -> tuple[FittedTfidf, sparse.csr_matrix]:
+    """Fit TF-IDF on paragraph counts, exactly as ``TfidfVectorizer.fit_transform`` would on
+    the paragraphs' terms (``norm="l2"``, ``smooth_idf=True``, float64).
+
+    The vectorizer numbers the vocabulary by first appearance and sorts each row's entries by
+    that number; it then renumbers the columns in term order and prunes them by document
+    frequency (and ``max_features``), which keeps each row's entry order. Floating-point
+    sums (row norms, NMF) follow that entry order, so it is rebuilt here: the pruned entries
+    are dropped first (32-bit arrays), then each row is sorted by first-appearance number,
+    then the columns are renumbered. ``max_features`` ties are broken by the same
+    ``argsort`` call on the same array as scikit-learn's.
+
+    Raises
+    ------
+    ValueError
+        Empty vocabulary, ``max_df`` below ``min_df``, or no term left after pruning
+        (scikit-learn's messages).
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    n_doc, n_ids, idx = rows.n_rows, len(rows.terms), rows.indices
+    df = np.bincount(idx, minlength=n_ids)  # a term id occurs at most once in a row
+    used = np.flatnonzero(df)
+    if not len(used):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    max_doc = max_df if isinstance(max_df, Integral) else max_df * n_doc
+    min_doc = min_df if isinstance(min_df, Integral) else min_df * n_doc
+    if max_doc < min_doc:
+        raise ValueError("max_df corresponds to < documents than min_df")
+    # the vectorizer's columns, in term order
+    in_order = used[sorted(range(len(used)), key=rows.terms[used].__getitem__)]
+    dfs = df[in_order]
+    mask = (dfs <= max_doc) & (dfs >= min_doc)
+    if max_features is not None and mask.sum() > max_features:
+        tfs = _chunked(lambda c, s: np.bincount(c, weights=rows.data[s], minlength=n_ids),
+                       idx)[in_order]  # float64 totals, as X.sum(axis=0)
+        mask_inds = (-tfs[mask]).argsort()[:max_features]
+        new_mask = np.zeros(len(dfs), dtype=bool)
+        new_mask[np.where(mask)[0][mask_inds]] = True
+        mask = new_mask
+    kept = in_order[mask]
+    if not len(kept):
+        raise ValueError(
+            "After pruning, no terms remain. Try a lower min_df or a higher max_df."
+        )
+    column = np.full(n_ids, -1, dtype=np.int32)
+    column[kept] = np.arange(len(kept), dtype=np.int32)
+    keep = column[idx] >= 0
+    data, indices, indptr = rows.data, idx, rows.indptr
+    if not keep.all():
+        lengths = np.diff(indptr)
+        per_row = np.zeros(n_doc, dtype=np.int64)
+        full = lengths > 0
+        if full.any():
+            per_row[full] = np.add.reduceat(keep, indptr[:-1][full], dtype=np.int64)
+        indptr = np.zeros(n_doc + 1, dtype=np.int64)
+        np.cumsum(per_row, out=indptr[1:])
+        data, indices = data[keep], indices[keep]
+    del keep
+    # first-appearance number of each term id (earliest entry), chunk by chunk
+    first = np.full(n_ids, np.iinfo(np.int64).max, dtype=np.int64)
+    for start in range(0, len(idx), _CHUNK):
+        ids, at = np.unique(idx[start:start + _CHUNK], return_index=True)
+        new = first[ids] == np.iinfo(np.int64).max
+        first[ids[new]] = start + at[new]
+    rank = np.empty(n_ids, dtype=np.int32)
+    rank[used[np.argsort(first[used], kind="stable")]] = np.arange(len(used), dtype=np.int32)
+    # int32 indices and indptr like CountVectorizer's (up to 2**31 entries)
+    index_type = np.int64 if indptr[-1] > np.iinfo(np.int32).max else np.int32
+    x = sparse.csr_matrix((data.astype(np.float64), rank[indices].astype(index_type),
+                           indptr.astype(index_type)), shape=(n_doc, len(used)))
+    del data, indices
+    x.sort_indices()  # each row by first-appearance number
+    x = sparse.csr_matrix((x.data, column[_rank_to_id(rank, used)][x.indices].astype(
+        index_type), x.indptr), shape=(n_doc, len(kept)))
+    tfidf = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True,
+                             sublinear_tf=sublinear_tf)
+    tfidf.fit(x)
+    words = rows.terms[kept]
+    fitted = FittedTfidf({w: i for i, w in enumerate(words)}, words, tfidf)
+    return fitted, sparse.csr_matrix(tfidf.transform(x, copy=False))
+
+
+#: Entries handled at once by the chunked passes over a count matrix.
+_CHUNK = 1 << 22
+
+
+def _rank_to_id(rank: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Term id of each first-appearance number (the inverse of ``rank`` on ``used``)."""
+    out = np.empty(len(used), dtype=np.int64)
+    out[rank[used]] = used
+    return out
+
+
+def _chunked(fn, idx: np.ndarray) -> np.ndarray:
+    """Sum of ``fn(idx[s], s)`` over slices ``s`` of ``_CHUNK`` entries (bounded
+    temporaries on large matrices)."""
+    total = None
+    for start in range(0, max(len(idx), 1), _CHUNK):
+        s = slice(start, start + _CHUNK)
+        part = fn(idx[s], s)
+        total = part if total is None else total + part
+    return total
 
 
 def default_k(n_documents: int) -> int:
@@ -165,7 +337,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    vectorizer_ : TfidfVectorizer
+    vectorizer_ : FittedTfidf
+        Vocabulary and TF-IDF weights (what ``TfidfVectorizer`` would have learned).
     nmf_ : NMF or MiniBatchNMF
     n_components_ : int
     order_ : ndarray
@@ -209,14 +382,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     # -- building blocks ---------------------------------------------------------------
 
-    def _make_vectorizer(self):
+    def _check_tfidf_params(self) -> None:
+        """Check min_df, max_df, max_features with scikit-learn's own rules and messages."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        return TfidfVectorizer(
-            analyzer=_pre_split, lowercase=False, min_df=self.min_df, max_df=self.max_df,
-            max_features=self.max_features, sublinear_tf=self.sublinear_tf, norm="l2",
-            smooth_idf=True, dtype=np.float64,
-        )
+        TfidfVectorizer(min_df=self.min_df, max_df=self.max_df,
+                        max_features=self.max_features,
+                        sublinear_tf=self.sublinear_tf)._validate_params()
 
     def _make_nmf(self, k: int, n_docs: int):
         from sklearn.decomposition import NMF, MiniBatchNMF
@@ -228,22 +400,24 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return NMF(n_components=k, init=self.init, solver="cd", max_iter=self.max_iter,
                    tol=self.tol, random_state=self.random_state)
 
-    def _vectorize(self, documents: Iterable[Sequence[str]]):
-        docs = list(documents)
-        if not docs:
+    def _vectorize(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts
+                   ) -> tuple[FittedTfidf, sparse.csr_matrix]:
+        rows = as_rows(X)
+        if not rows.n_rows:
             raise CorpusError("no paragraph has a term: nothing to model")
-        vec = self._make_vectorizer()
         try:
-            x = vec.fit_transform(docs)
+            self._check_tfidf_params()  # an invalid value is reported like the others
+            return tfidf_from_counts(rows, min_df=self.min_df, max_df=self.max_df,
+                                     max_features=self.max_features,
+                                     sublinear_tf=self.sublinear_tf)
         except ValueError as exc:  # empty vocabulary, or min_df/max_df contradict
             raise CorpusError(
-                f"cannot build the topic vocabulary from {len(docs)} paragraph(s) with "
+                f"cannot build the topic vocabulary from {rows.n_rows} paragraph(s) with "
                 f"min_df={self.min_df}, max_df={self.max_df}: {exc}"
             ) from exc
-        return vec, sparse.csr_matrix(x)
 
     @one_blas_thread
-    def _fit_matrix(self, vec, x: sparse.csr_matrix) -> np.ndarray:
+    def _fit_matrix(self, vec: FittedTfidf, x: sparse.csr_matrix) -> np.ndarray:
         n_docs, n_terms = x.shape
         k = self.n_components if self.n_components is not None else default_k(n_docs)
         if int(k) < 1 or int(k) > min(n_docs, n_terms):
@@ -275,21 +449,24 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     # -- estimator API -----------------------------------------------------------------
 
-    def fit(self, X: Iterable[Sequence[str]], y: None = None) -> TopicModel:
-        """Fit the vocabulary, TF-IDF weights and NMF topics on pre-split documents."""
+    def fit(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts, y: None = None
+            ) -> TopicModel:
+        """Fit the vocabulary, TF-IDF weights and NMF topics on pre-split documents (lists
+        of terms) or on paragraph counts (:class:`TermCounts`, :class:`RowCounts`)."""
         self.fit_transform(X)
         return self
 
-    def fit_transform(self, X: Iterable[Sequence[str]], y: None = None) -> np.ndarray:
+    def fit_transform(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts,
+                      y: None = None) -> np.ndarray:
         """Fit and return the training loadings ``W`` (documents x topics, topic order)."""
         vec, x = self._vectorize(X)
         return self._fit_matrix(vec, x)
 
     @one_blas_thread
-    def transform(self, X: Iterable[Sequence[str]]) -> np.ndarray:
+    def transform(self, X: Iterable[Sequence[str]] | TermCounts | RowCounts) -> np.ndarray:
         """Topic loadings of new documents (``W`` solved with ``H`` fixed), topic order."""
         check_is_fitted(self, "components_")
-        x = self.vectorizer_.transform(list(X))
+        x = self.vectorizer_.transform(X)
         return self.nmf_.transform(x)[:, self.order_]
 
     def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
@@ -408,7 +585,7 @@ def _top_indices(h: np.ndarray, n: int) -> list[list[int]]:
 
 @one_blas_thread
 def k_diagnostics(
-    documents: Sequence[Sequence[str]],
+    documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
     k_values: Iterable[int] = DEFAULT_K_VALUES,
     chosen: int | None = None,
     **model_params: object,
@@ -423,8 +600,8 @@ def k_diagnostics(
 
     Parameters
     ----------
-    documents : list of list of str
-        Pre-split paragraphs.
+    documents : list of list of str, TermCounts or RowCounts
+        Pre-split paragraphs, or paragraph counts.
     k_values : iterable of int
         Numbers of topics to try.
     chosen : int, optional
@@ -442,10 +619,12 @@ def k_diagnostics(
     return _k_diagnostics(documents, k_values, chosen, model_params)
 
 
-def _k_diagnostics(documents: Sequence[Sequence[str]], k_values: Iterable[int],
-                   chosen: int | None, model_params: dict) -> pd.DataFrame:
+def _k_diagnostics(documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
+                   k_values: Iterable[int], chosen: int | None, model_params: dict
+                   ) -> pd.DataFrame:
+    counts = as_rows(documents)
     base = TopicModel(**model_params)
-    vec, x = base._vectorize(documents)
+    vec, x = base._vectorize(counts)
     norm_x = float(np.sqrt(x.multiply(x).sum()))
     limit = min(x.shape) - 1
     rows = []
@@ -460,7 +639,7 @@ def _k_diagnostics(documents: Sequence[Sequence[str]], k_values: Iterable[int],
         diversity = len({i for t in top for i in t}) / n_top if n_top else float("nan")
         err = model.reconstruction_err_
         rows.append((k, err, err / norm_x if norm_x else float("nan"),
-                     npmi_coherence(x, top), diversity, chosen == k, len(documents)))
+                     npmi_coherence(x, top), diversity, chosen == k, counts.n_rows))
     return pd.DataFrame(rows, columns=[c for c, _t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]])
 
 
@@ -488,21 +667,26 @@ def topic_tables(
     top = model.top_terms(n_top)
     top["term_original"] = top["term"].map(forms.set_index("term")["term_original"]).fillna("")
 
-    keys = keys.reset_index(drop=True)
+    # one copy of the loaded rows, made as before: the memory layout of this copy decides
+    # the rounding of the column means below
+    sh = shares[has]
+    del shares
+    doc = keys["doc_id"].to_numpy(dtype=object)[has]
+    para_id = keys["para_id"].to_numpy(dtype=np.int64)[has]
     pt = pd.DataFrame(
         {
-            "doc_id": np.repeat(keys["doc_id"].to_numpy(dtype=object)[has], k),
-            "para_id": np.repeat(keys["para_id"].to_numpy(dtype=np.int64)[has], k),
-            "topic": np.tile(np.arange(k, dtype=np.int64), int(has.sum())),
-            "weight": shares[has].ravel(),
+            "doc_id": np.repeat(doc, k),
+            "para_id": np.repeat(para_id, k),
+            "topic": np.tile(np.arange(k, dtype=np.int64), len(doc)),
+            "weight": sh.ravel(),
         }
     )
     dom = pd.DataFrame(
         {
-            "doc_id": keys["doc_id"].to_numpy(dtype=object)[has],
-            "para_id": keys["para_id"].to_numpy(dtype=np.int64)[has],
-            "dominant_topic": shares[has].argmax(axis=1).astype(np.int64),
-            "dominant_topic_weight": shares[has].max(axis=1),
+            "doc_id": doc,
+            "para_id": para_id,
+            "dominant_topic": sh.argmax(axis=1).astype(np.int64),
+            "dominant_topic_weight": sh.max(axis=1),
         }
     )
     para = paragraphs[["doc_id", "para_id"]].copy()
@@ -516,30 +700,55 @@ def topic_tables(
         LABEL_SEP.join(top.loc[top["topic"] == t, "term"].head(3).tolist()) for t in range(k)
     ]
     n_dom = np.bincount(dom["dominant_topic"].to_numpy(), minlength=k)
-    mean_share = shares[has].mean(axis=0) if has.any() else np.zeros(k)
+    mean_share = sh.mean(axis=0) if len(sh) else np.zeros(k)
     topics = pd.DataFrame({"topic": np.arange(k, dtype=np.int64), "label": labels,
                            "share": mean_share, "n_dominant": n_dom.astype(np.int64)})
-
-    outlet = articles.set_index(articles["doc_id"].astype(str))["outlet"].astype(str)
-    pt_out = pt.assign(outlet=pt["doc_id"].map(outlet))
-    if pt_out["outlet"].isna().any():
-        missing = sorted(set(pt_out.loc[pt_out["outlet"].isna(), "doc_id"]))
-        raise CorpusError("paragraphs refer to article(s) missing from the articles table",
-                          value=", ".join(missing[:5]))
-    ot = (
-        pt_out.groupby(["outlet", "topic"], sort=True)
-        .agg(share=("weight", "mean"), n_paragraphs=("weight", "size"))
-        .reset_index()
-    )
-    ot["n_paragraphs"] = ot["n_paragraphs"].astype(np.int64)
+    if not _strictly_sorted(doc, para_id):  # keys from TermCounts are; sort only otherwise
+        pt = pt.sort_values(["doc_id", "para_id", "topic"], kind="mergesort")
     return {
         "topic_terms": top[["topic", "rank", "term", "weight", "term_original"]],
         "topics": topics,
-        "paragraph_topics": pt.sort_values(["doc_id", "para_id", "topic"],
-                                           kind="mergesort").reset_index(drop=True),
-        "outlet_topics": ot,
+        "paragraph_topics": pt.reset_index(drop=True),
+        "outlet_topics": _outlet_topics(doc, sh, articles),
         "paragraphs": para,
     }
+
+
+def _strictly_sorted(doc: np.ndarray, para: np.ndarray) -> bool:
+    """Whether the keys (doc_id, para_id) are strictly increasing."""
+    if len(doc) < 2:
+        return True
+    same = doc[1:] == doc[:-1]
+    return bool(np.all((doc[1:] > doc[:-1]) | (same & (para[1:] > para[:-1]))))
+
+
+def _outlet_topics(doc: np.ndarray, shares: np.ndarray, articles: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """Mean topic shares per outlet, from the paragraphs x topics shares.
+
+    Grouped on the wide array (one row per paragraph) rather than on the long
+    ``paragraph_topics`` table (k times as many rows): pandas' grouped mean adds each
+    (outlet, topic) group's values in row order either way, so the means are the same to the
+    bit.
+    """
+    k = shares.shape[1]
+    outlet = articles.set_index(articles["doc_id"].astype(str))["outlet"].astype(str)
+    para_outlet = pd.Series(doc, dtype=object).map(outlet).rename("outlet")
+    if para_outlet.isna().any():
+        missing = sorted(set(doc[para_outlet.isna().to_numpy()]))
+        raise CorpusError("paragraphs refer to article(s) missing from the articles table",
+                          value=", ".join(missing[:5]))
+    grouped = pd.DataFrame(shares).groupby(para_outlet, sort=True)
+    means = grouped.mean()
+    sizes = grouped.size().to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "outlet": pd.Series(np.repeat(means.index.to_numpy(), k), dtype=means.index.dtype),
+            "topic": np.tile(np.arange(k, dtype=np.int64), len(means)),
+            "share": means.to_numpy(dtype=np.float64).ravel(),
+            "n_paragraphs": np.repeat(sizes, k),
+        }
+    )
 
 
 def empty_topic_tables() -> dict[str, pd.DataFrame]:
@@ -551,7 +760,7 @@ def empty_topic_tables() -> dict[str, pd.DataFrame]:
 
 
 def fit_topics(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | TermCounts,
     paragraphs: pd.DataFrame,
     articles: pd.DataFrame,
     k: int | None = None,
@@ -567,9 +776,13 @@ def fit_topics(
 
     Parameters
     ----------
-    tokens, paragraphs, articles : DataFrame
-        The base tables (``paragraphs`` needs ``doc_id, para_id, text``; ``articles``
-        needs ``doc_id, outlet``).
+    tokens : DataFrame or TermCounts
+        The ``tokens`` table, or the corpus's term counts
+        (:class:`framing.termcounts.TermCounts`, built article by article with
+        :func:`framing.termcounts.article_terms`), which give the same tables.
+    paragraphs, articles : DataFrame
+        The base tables (``paragraphs`` needs ``doc_id, para_id``, and ``text`` with a
+        tokens table; ``articles`` needs ``doc_id, outlet``).
     k : int, optional
         Number of topics; None applies :func:`default_k`.
     random_state : int
@@ -580,7 +793,8 @@ def fit_topics(
     n_top : int
         Terms listed per topic.
     entities : bool
-        Count entity aliases under the canonical entity name (default on).
+        Count entity aliases under the canonical entity name (default on; with a
+        ``TermCounts``, fixed when it was built).
     return_model : bool
         Also return the fitted :class:`TopicModel` under key ``"model"``.
     **model_params
@@ -597,21 +811,23 @@ def fit_topics(
         examined. ``paragraphs``: one row per input paragraph (``doc_id, para_id,
         dominant_topic, dominant_topic_weight``; empty when the paragraph has no term).
     """
-    terms = analysis_terms(tokens, entities=entities)
-    keys, docs = documents_from_terms(terms)
+    counts = (tokens if isinstance(tokens, TermCounts)
+              else TermCounts.from_tokens(tokens, paragraphs, entities=entities))
+    rows = counts.rows()
     model = TopicModel(n_components=k, random_state=random_state, **model_params)
-    w = model.fit_transform(docs)
+    w = model.fit_transform(rows)
     # display forms of the listed terms only (counting all their occurrences)
-    forms = display_forms(terms, paragraphs, only=model.top_terms(n_top)["term"].tolist())
-    out = topic_tables(model, keys, w, paragraphs, articles, forms, n_top=n_top)
+    forms = counts.display_forms(only=model.top_terms(n_top)["term"].tolist())
+    out = topic_tables(model, counts.keys(), w, paragraphs, articles, forms, n_top=n_top)
+    del w
     kv = list(DEFAULT_K_VALUES if k_values is None else k_values)
     if kv:
         params = dict(model_params, random_state=random_state)
-        sample = docs
-        if len(docs) > DIAGNOSTIC_SAMPLE:
+        sample = rows
+        if rows.n_rows > DIAGNOSTIC_SAMPLE:
             rng = np.random.default_rng(random_state)
-            picked = np.sort(rng.choice(len(docs), DIAGNOSTIC_SAMPLE, replace=False))
-            sample = [docs[i] for i in picked]
+            picked = np.sort(rng.choice(rows.n_rows, DIAGNOSTIC_SAMPLE, replace=False))
+            sample = rows.take(picked)
         out["topic_k_diagnostics"] = k_diagnostics(sample, kv, chosen=model.n_components_,
                                                    **params)
     else:

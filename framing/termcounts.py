@@ -1,0 +1,480 @@
+"""Term counts accumulated article by article, for the corpus-wide stages (topics, terms).
+
+The corpus-wide stages need, per paragraph, how often each term occurs, and per term its
+spellings as written. The ``tokens`` table holds much more (one row per token, numbers and
+punctuation included): about 56 million rows at 100,000 articles, too many to hold in
+memory. So each article's terms are computed where the article is processed
+(:func:`article_terms`, in a worker process, plain lists that can be cached and sent
+between processes), and the main process folds them into a compact paragraph x term count
+matrix (:class:`TermCounts`): a vocabulary dict, and 32-bit column indices and counts in
+numpy chunks, about 8 bytes per distinct term of a paragraph.
+
+The term rule (which tokens are terms, and what term they give) is defined once, in
+:func:`select_terms`; :func:`framing.terms.analysis_terms` applies the same function to a
+whole ``tokens`` table. :meth:`TermCounts.from_tokens` builds the counts from the
+DataFrames through :func:`article_terms`, so the DataFrame API of the corpus-wide stages is
+a thin wrapper over this path.
+
+Row order
+---------
+Each paragraph's entries are stored in the order of the first occurrence of their term in
+the paragraph (token order). scikit-learn's ``CountVectorizer`` numbers the vocabulary by
+first appearance in the documents, and the in-row order of its matrices follows from that
+numbering; the floating-point sums of TF-IDF and NMF follow the in-row order. Keeping the
+first-occurrence order lets :mod:`framing.topics` rebuild exactly scikit-learn's matrix for
+any subset of paragraphs (the k diagnostic's sample), so results stay identical to the bit.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+#: Token kinds that can be terms.
+TERM_KINDS = ("han", "latin")
+_TERM_KINDS = frozenset(TERM_KINDS)
+
+#: Columns of :func:`article_terms`' result.
+ARTICLE_TERM_COLUMNS = ("para_id", "term", "surface")
+
+#: Entries gathered in a Python array before they are moved to a numpy chunk.
+_CHUNK = 1 << 20
+
+
+# ---------------------------------------------------------------------------------------
+# The term rule
+# ---------------------------------------------------------------------------------------
+
+
+def select_terms(
+    token: Sequence[str], kind: Sequence[str], stop: Sequence[bool], entity: Sequence[str],
+    entities: bool = True,
+) -> tuple[list[int], list[str]]:
+    """Which tokens are terms, and their terms (the rules of :mod:`framing.terms`).
+
+    A token is a term if its ``kind`` is ``han`` or ``latin`` and it is not a stopword; its
+    term is the canonical entity name when it is an entity alias and ``entities`` is on,
+    else the token itself, which must then be longer than one character.
+
+    Parameters
+    ----------
+    token, kind, stop, entity : sequences
+        Columns of the ``tokens`` table (``stop`` as booleans, ``entity`` as text, empty or
+        None when the token is no entity alias).
+    entities : bool
+        Replace entity aliases by their canonical name.
+
+    Returns
+    -------
+    positions : list of int
+        Positions of the tokens that are terms, in input order.
+    terms : list of str
+        Their terms.
+    """
+    kinds = _TERM_KINDS
+    # comprehensions rather than a loop with appends: this runs on every token of a corpus
+    if entities:
+        positions = [i for i, t, k, s, e in zip(range(len(token)), token, kind, stop, entity,
+                                                strict=True)
+                     if not s and k in kinds and (e or len(t) > 1)]
+        return positions, [entity[i] or token[i] for i in positions]
+    positions = [i for i, t, k, s in zip(range(len(token)), token, kind, stop, strict=True)
+                 if not s and k in kinds and len(t) > 1]
+    return positions, list(map(token.__getitem__, positions))
+
+
+def article_terms(
+    token_cols: Mapping[str, Sequence], texts: Mapping[int, str] | None,
+    entities: bool = True,
+) -> dict[str, list]:
+    """The analysis terms of one article, as plain lists.
+
+    Parameters
+    ----------
+    token_cols : mapping
+        The article's ``tokens`` table as column lists, as
+        :func:`framing.pipeline.token_columns` returns them (``para_id, token_id, token,
+        start, end, kind, stop, entity``; an empty mapping when there is no token).
+    texts : mapping or None
+        ``para_id`` → paragraph text, for the written spelling of each term. None when the
+        text is not known: the result then has no ``surface``.
+    entities : bool
+        Count entity aliases under their canonical entity name (default on).
+
+    Returns
+    -------
+    dict of lists
+        ``para_id``, ``term`` and (with ``texts``) ``surface`` (``text[start:end]``, empty
+        if the paragraph's text is not given), one entry per term occurrence, in
+        ``para_id, token_id`` order.
+    """
+    if not token_cols or not len(token_cols.get("token", ())):
+        return {c: [] for c in ARTICLE_TERM_COLUMNS if c != "surface" or texts is not None}
+    para = token_cols["para_id"]
+    positions, terms = select_terms(token_cols["token"], token_cols["kind"],
+                                    token_cols["stop"], token_cols["entity"], entities)
+    order = list(zip(para, token_cols["token_id"], strict=True))
+    if order != sorted(order):  # not in token order: put it there (sorted() runs in C)
+        rank = sorted(range(len(positions)), key=lambda i: order[positions[i]])
+        positions, terms = [positions[i] for i in rank], [terms[i] for i in rank]
+    kept_para = list(map(para.__getitem__, positions))
+    out: dict[str, list] = {"para_id": kept_para, "term": terms}
+    if texts is not None:
+        text = {p: texts.get(p) or "" for p in set(kept_para)}
+        out["surface"] = [text[p][s:e] for p, s, e in zip(
+            kept_para, map(token_cols["start"].__getitem__, positions),
+            map(token_cols["end"].__getitem__, positions), strict=True)]
+    return out
+
+
+def best_forms(term: Sequence[str], form: Sequence[str], n: Sequence[int]) -> pd.DataFrame:
+    """Display form of every term: its most frequent spelling (ties: code-point order).
+
+    Parameters
+    ----------
+    term, form, n : sequences
+        Occurrences ``n`` of each (term, spelling) pair, one entry per pair.
+
+    Returns
+    -------
+    DataFrame
+        ``term, term_original, n_original``, one row per term, sorted by ``term``.
+    """
+    counts = pd.DataFrame({"term": pd.Series(term, dtype=object),
+                           "term_original": pd.Series(form, dtype=object),
+                           "n_original": np.asarray(n, dtype=np.int64)})
+    # highest count first; for equal counts the first spelling in code-point order
+    counts = counts.sort_values(["term", "n_original", "term_original"],
+                                ascending=[True, False, True], kind="mergesort")
+    best = counts.drop_duplicates("term", keep="first").reset_index(drop=True)
+    return best[["term", "term_original", "n_original"]]
+
+
+# ---------------------------------------------------------------------------------------
+# Compact storage
+# ---------------------------------------------------------------------------------------
+
+
+class _IntBuffer:
+    """A growing column of integers: a Python array, moved to numpy chunks as it fills."""
+
+    __slots__ = ("_chunks", "_dtype", "_pending", "_typecode")
+
+    def __init__(self, typecode: str) -> None:
+        self._typecode = typecode
+        self._dtype = np.dtype(typecode)
+        self._pending = array(typecode)
+        self._chunks: list[np.ndarray] = []
+
+    def extend(self, values: Iterable[int]) -> None:
+        self._pending.extend(values)
+        if len(self._pending) >= _CHUNK:
+            self._chunks.append(np.frombuffer(self._pending, dtype=self._dtype).copy())
+            self._pending = array(self._typecode)
+
+    def values(self) -> np.ndarray:
+        """All values as one array (the chunks are merged into it, so this is cheap again)."""
+        if len(self._pending) or len(self._chunks) != 1:
+            tail = np.frombuffer(self._pending, dtype=self._dtype).copy()
+            self._chunks = [np.concatenate([*self._chunks, tail])]
+            self._pending = array(self._typecode)
+        return self._chunks[0]
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """Term counts of a sequence of documents (paragraphs), in CSR form.
+
+    Each row's entries are in the order of their term's first occurrence in the document.
+
+    Attributes
+    ----------
+    indptr : ndarray of int64
+        Row ``i`` holds entries ``indptr[i]:indptr[i + 1]``.
+    indices : ndarray of int32
+        Term id of each entry (a position in ``terms``).
+    data : ndarray of int32
+        Count of each entry (>= 1).
+    terms : ndarray of str
+        Term of each id (not sorted; ids may be unused).
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    terms: np.ndarray
+
+    @property
+    def n_rows(self) -> int:
+        """Number of documents."""
+        return len(self.indptr) - 1
+
+    def take(self, rows: np.ndarray) -> RowCounts:
+        """The documents ``rows`` (positions, in the order given), same term ids."""
+        rows = np.asarray(rows, dtype=np.int64)
+        lengths = np.diff(self.indptr)[rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        # position of every kept entry: its row's start plus its place in the row
+        src = np.repeat(self.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return RowCounts(indptr, self.indices[src], self.data[src], self.terms)
+
+    @classmethod
+    def from_documents(cls, documents: Iterable[Sequence[str]]) -> RowCounts:
+        """Counts of pre-split documents (lists of terms); empty documents give empty rows.
+
+        Term ids are numbered by first appearance, as scikit-learn's ``CountVectorizer``
+        does.
+        """
+        vocab: defaultdict[str, int] = defaultdict()
+        vocab.default_factory = vocab.__len__
+        indices, data, indptr = array("i"), array("i"), [0]
+        for doc in documents:
+            counts = Counter(map(vocab.__getitem__, doc))
+            indices.extend(counts.keys())
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        return cls(np.asarray(indptr, dtype=np.int64),
+                   np.frombuffer(indices, dtype=np.int32).copy(),
+                   np.frombuffer(data, dtype=np.int32).copy(),
+                   np.asarray(list(vocab), dtype=object))
+
+
+class TermCounts:
+    """Paragraph x term counts of a corpus, accumulated one article at a time.
+
+    Parameters
+    ----------
+    entities : bool
+        Whether the terms were made with entity aliases merged (recorded for the callers;
+        :func:`article_terms` applies it).
+    surfaces : bool
+        Whether the written spellings are counted (the added results carry ``surface``).
+        Without them every display form is empty.
+
+    Notes
+    -----
+    Keeps, per paragraph with at least one term, its key and its distinct terms with their
+    counts; per distinct (term, spelling) pair its count. Nothing per occurrence.
+    """
+
+    def __init__(self, entities: bool = True, surfaces: bool = True) -> None:
+        self.entities = bool(entities)
+        self.surfaces = bool(surfaces)
+        self._vocab: defaultdict[str, int] = defaultdict()
+        self._vocab.default_factory = self._vocab.__len__  # a new term gets the next id
+        self._docs: list[str] = []
+        self._seen: set[str] = set()
+        self._row_doc = _IntBuffer("i")
+        self._row_para = _IntBuffer("q")
+        self._row_len = _IntBuffer("i")
+        self._indices = _IntBuffer("i")
+        self._data = _IntBuffer("i")
+        self._forms: Counter[tuple[int, str]] = Counter()
+        self._final: tuple[RowCounts, np.ndarray, np.ndarray] | None = None
+
+    # -- building ----------------------------------------------------------------------
+
+    def add(self, doc_id: str, cols: Mapping[str, Sequence]) -> None:
+        """Add one article's terms (the result of :func:`article_terms`).
+
+        Articles may come in any order (results are put in ``doc_id, para_id`` order when
+        read); each article once. Within an article, entries are expected in token order.
+        """
+        doc_id = str(doc_id)
+        if doc_id in self._seen:
+            raise ValueError(f"article {doc_id!r} added twice to the term counts")
+        self._seen.add(doc_id)
+        terms = cols["term"]
+        if not len(terms):
+            return
+        if self.surfaces and "surface" not in cols:
+            raise ValueError(f"article {doc_id!r}: terms without surface (written spelling)")
+        self._final = None
+        para = list(cols["para_id"])
+        ids = list(map(self._vocab.__getitem__, terms))
+        if self.surfaces:  # counted in C (Counter.update on an iterable)
+            self._forms.update(zip(ids, cols["surface"], strict=True))
+        if para != sorted(para):  # keep token order within each paragraph
+            rank = sorted(range(len(para)), key=para.__getitem__)
+            para, ids = [para[i] for i in rank], [ids[i] for i in rank]
+        # (paragraph, term) pairs in order of first occurrence, with their counts
+        pairs = Counter(zip(para, ids, strict=True))
+        row_para, row_ids = zip(*pairs, strict=True)
+        lengths = Counter(row_para)  # distinct terms per paragraph, paragraphs in order
+        doc = len(self._docs)
+        self._docs.append(doc_id)
+        self._row_doc.extend([doc] * len(lengths))
+        self._row_para.extend(lengths.keys())
+        self._row_len.extend(lengths.values())
+        self._indices.extend(row_ids)
+        self._data.extend(pairs.values())
+
+    @classmethod
+    def from_tokens(
+        cls, tokens: pd.DataFrame, paragraphs: pd.DataFrame | None = None,
+        entities: bool = True,
+    ) -> TermCounts:
+        """Term counts of a whole ``tokens`` table (article by article, as the engine does).
+
+        Parameters
+        ----------
+        tokens : DataFrame
+            The ``tokens`` table (``doc_id, para_id, token_id, token, start, end, kind,
+            stop, entity``; ``stop`` may be CSV text).
+        paragraphs : DataFrame, optional
+            The ``paragraphs`` table (``doc_id, para_id, text``), for the written spellings;
+            without it display forms are empty.
+        entities : bool
+            Count entity aliases under their canonical entity name.
+        """
+        from framing.terms import TOKEN_COLUMNS, _as_bool, _check_columns
+
+        _check_columns(tokens, TOKEN_COLUMNS, "tokens")
+        if paragraphs is not None:
+            _check_columns(paragraphs, ("doc_id", "para_id", "text"), "paragraphs")
+        out = cls(entities=entities, surfaces=paragraphs is not None)
+        cols = {
+            "doc_id": tokens["doc_id"].astype(str),
+            "para_id": tokens["para_id"].astype(np.int64),
+            "token_id": tokens["token_id"].astype(np.int64),
+            "token": tokens["token"].astype(str),
+            "start": tokens["start"].astype(np.int64),
+            "end": tokens["end"].astype(np.int64),
+            "kind": tokens["kind"].astype(str),
+            "stop": pd.Series(_as_bool(tokens["stop"]), index=tokens.index),
+            "entity": tokens["entity"].fillna("").astype(str),
+        }
+        frame = pd.DataFrame(cols).sort_values(["doc_id", "para_id", "token_id"],
+                                               kind="mergesort")
+        lists = {c: frame[c].tolist() for c in frame.columns}
+        texts = _texts_by_article(paragraphs) if paragraphs is not None else None
+        docs = lists.pop("doc_id")
+        bounds = [i for i in range(1, len(docs)) if docs[i] != docs[i - 1]]
+        for a, b in zip([0, *bounds], [*bounds, len(docs)], strict=True):
+            if a == b:
+                continue
+            part = {c: v[a:b] for c, v in lists.items()}
+            doc_texts = None if texts is None else texts.get(docs[a], {})
+            out.add(docs[a], article_terms(part, doc_texts, entities))
+        return out
+
+    @classmethod
+    def from_terms(cls, terms: pd.DataFrame) -> TermCounts:
+        """Term counts of the output of :func:`framing.terms.analysis_terms` (no spellings)."""
+        out = cls(surfaces=False)
+        docs = terms["doc_id"].astype(str).tolist()
+        para = terms["para_id"].astype(np.int64).tolist()
+        words = terms["term"].tolist()
+        bounds = [i for i in range(1, len(docs)) if docs[i] != docs[i - 1]]
+        for a, b in zip([0, *bounds], [*bounds, len(docs)], strict=True):
+            if a < b:
+                out.add(docs[a], {"para_id": para[a:b], "term": words[a:b]})
+        return out
+
+    # -- reading -----------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        """Number of paragraphs with at least one term."""
+        return len(self._row_len.values())
+
+    def _finalise(self) -> tuple[RowCounts, np.ndarray, np.ndarray]:
+        """Rows in ``doc_id, para_id`` order: counts, row article (position), row para_id."""
+        if self._final is not None:
+            return self._final
+        lengths = self._row_len.values()
+        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        rows = RowCounts(indptr, self._indices.values(), self._data.values(),
+                         np.asarray(list(self._vocab), dtype=object))
+        row_doc = self._row_doc.values()
+        row_para = self._row_para.values()
+        doc_rank = np.empty(len(self._docs), dtype=np.int64)
+        doc_rank[sorted(range(len(self._docs)), key=self._docs.__getitem__)] = np.arange(
+            len(self._docs))
+        order = np.lexsort((row_para, doc_rank[row_doc]))
+        if not (order == np.arange(len(order))).all():  # articles were added out of order
+            rows, row_doc, row_para = rows.take(order), row_doc[order], row_para[order]
+        self._final = (rows, row_doc, row_para)
+        return self._final
+
+    def rows(self) -> RowCounts:
+        """The counts, one row per paragraph with terms in :meth:`keys` order."""
+        return self._finalise()[0]
+
+    def keys(self) -> pd.DataFrame:
+        """``doc_id, para_id`` of each paragraph with at least one term, sorted."""
+        _rows, row_doc, row_para = self._finalise()
+        docs = np.asarray(self._docs, dtype=object)
+        return pd.DataFrame({"doc_id": docs[row_doc], "para_id": row_para.astype(np.int64)})
+
+    def doc_ids(self) -> np.ndarray:
+        """Article of each paragraph (:meth:`keys` order) as a position in :meth:`articles`."""
+        return self._finalise()[1]
+
+    def articles(self) -> list[str]:
+        """The ``doc_id`` of every article added (in the order added)."""
+        return list(self._docs)
+
+    def vocabulary(self) -> np.ndarray:
+        """Every term seen, sorted (code-point order)."""
+        return np.asarray(sorted(self._vocab), dtype=object)
+
+    def _sorted_columns(self) -> np.ndarray:
+        """Column of each term id in :meth:`vocabulary` order."""
+        terms = list(self._vocab)
+        col = np.empty(len(terms), dtype=np.int32)
+        col[sorted(range(len(terms)), key=terms.__getitem__)] = np.arange(len(terms))
+        return col
+
+    def matrix(self) -> sparse.csr_matrix:
+        """Paragraph x term counts (int64): rows in :meth:`keys` order, columns in
+        :meth:`vocabulary` order, column indices sorted within rows."""
+        rows = self.rows()
+        out = sparse.csr_matrix(
+            (rows.data.astype(np.int64), self._sorted_columns()[rows.indices], rows.indptr),
+            shape=(rows.n_rows, len(self._vocab)),
+        )
+        out.sort_indices()
+        return out
+
+    def display_forms(self, only: Sequence[str] | None = None) -> pd.DataFrame:
+        """Most frequent written spelling of every term, as
+        :func:`framing.terms.display_forms` (``term, term_original, n_original``, sorted by
+        ``term``; empty spellings and zero counts without ``surfaces``).
+
+        Parameters
+        ----------
+        only : sequence of str, optional
+            These terms only (those seen).
+        """
+        vocab = self._vocab
+        wanted = (set(vocab) if only is None else
+                  {t for t in only if t in vocab})
+        if not self.surfaces:
+            uniq = sorted(wanted)
+            return pd.DataFrame({"term": pd.Series(uniq, dtype=object), "term_original": "",
+                                 "n_original": 0})
+        ids = {vocab[t] for t in wanted}
+        terms = list(vocab)
+        picked = [(terms[i], form, n) for (i, form), n in self._forms.items() if i in ids]
+        if not picked:
+            return best_forms([], [], [])
+        term, form, n = zip(*picked, strict=True)
+        return best_forms(term, form, n)
+
+
+def _texts_by_article(paragraphs: pd.DataFrame) -> dict[str, dict[int, str]]:
+    """``doc_id`` → ``para_id`` → text (the first row of a repeated key)."""
+    out: dict[str, dict[int, str]] = {}
+    for doc, para, text in zip(paragraphs["doc_id"].astype(str).tolist(),
+                               paragraphs["para_id"].astype(np.int64).tolist(),
+                               paragraphs["text"].fillna("").astype(str).tolist(), strict=True):
+        out.setdefault(doc, {}).setdefault(para, text)
+    return out
