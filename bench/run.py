@@ -1,7 +1,11 @@
 """Benchmark of ``framing analyze``: throughput per stage, wall time, peak memory, ratios.
 
-For each corpus size (articles, built by ``bench/corpus.py`` from a seed) it measures, in one
-run on this machine:
+For each corpus size (articles, built by ``bench/corpus.py`` from a seed: news-shaped text
+whose Han stretches repeat about as rarely as in real news, so that framing's caches keyed by
+a stretch of text do not flatter it) it measures, in one run on this machine:
+
+- the corpus: seconds to generate it, and the share of its Han-run occurrences (and of
+  their characters) that occurred earlier in it (:func:`corpus.repetition`);
 
 - the **naive pipeline** the issue names (``jieba.lcut`` + ``SnowNLP(p).sentiments`` per
   paragraph, one core) on a sample of the corpus's paragraphs, in characters per second;
@@ -163,19 +167,30 @@ def baselines(texts: list[str]) -> dict[str, float]:
     }
 
 
-def build(work: Path, size: int, seed: int, env: dict[str, str]) -> tuple[Path, Path, float]:
-    """Write the import tables and import the corpus; returns (corpus, extra table, seconds)."""
+def build(work: Path, size: int, seed: int, env: dict[str, str]
+          ) -> tuple[Path, Path, float, dict]:
+    """Write the import tables and import the corpus.
+
+    Returns the corpus, the extra table, the import seconds, and what the corpus is like:
+    seconds to generate it and how much of its Han text repeats
+    (:func:`corpus.repetition`, the share a cache of Han runs could skip).
+    """
     table = work / "articles.jsonl"
     extra = work / "more.jsonl"
+    t0 = time.perf_counter()
     bench_corpus.write_table(table, bench_corpus.articles(size, seed=seed))
+    generate_s = time.perf_counter() - t0
     bench_corpus.write_table(extra, bench_corpus.articles(INCREMENT, seed=seed + 1))
+    with table.open(encoding="utf-8") as fh:
+        about = {"generate_seconds": generate_s,
+                 **bench_corpus.repetition(json.loads(line)["text"] for line in fh)}
     root = work / "corpus"
     t0 = time.perf_counter()
     subprocess.run([*framing_cmd(), "init", str(root)], check=True, env=env,
                    capture_output=True)
     subprocess.run([*framing_cmd(), "import", str(root), str(table)], check=True, env=env,
                    capture_output=True)
-    return root, extra, time.perf_counter() - t0
+    return root, extra, time.perf_counter() - t0, about
 
 
 def same_tree(a: Path, b: Path) -> bool:
@@ -191,7 +206,7 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"framing-bench-{size}-", dir=args.workdir))
     env = dict(os.environ, FRAMING_CACHE_DIR=str(work / "cache"), PYTHONHASHSEED="0")
     print(f"[{size}] building corpus in {work}", file=sys.stderr)
-    root, extra, import_s = build(work, size, args.seed, env)
+    root, extra, import_s, about = build(work, size, args.seed, env)
     texts = sample_paragraphs(work / "articles.jsonl", SAMPLE_PARAGRAPHS)
     print(f"[{size}] baselines on {len(texts)} paragraphs", file=sys.stderr)
     base = baselines(texts)
@@ -238,6 +253,7 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
         "chars": chars,
         "paragraphs": None,
         "import_seconds": import_s,
+        "corpus": about,
         "model_cache_build_seconds": model_cache_s,
         "baselines": base,
         "full_run": {**full, "stats": stats},
@@ -309,6 +325,11 @@ def markdown(results: list[dict], snow: dict | None) -> str:
                 cells.append(f"{st['seconds']:.1f} s ({rate:,.0f}/s)" if rate else
                              f"{st['seconds']:.1f} s")
         lines.append(f"| {r['size']:,} | " + " | ".join(cells) + " |")
+    lines += [""] + [
+        f"{r['size']:,} articles: generated in {r['corpus']['generate_seconds']:.1f} s; "
+        f"{r['corpus']['repeated_runs']:.1%} of its Han-run occurrences "
+        f"({r['corpus']['repeated_chars']:.1%} of their characters) occurred earlier in it."
+        for r in results if "corpus" in r]
     lines += [""] + [
         f"{r['size']:,} articles: the per-article phase (workers, cache, assembly) took "
         f"{r['full_run']['stats'].get('per_article_wall_seconds', float('nan')):.1f} s of wall "
