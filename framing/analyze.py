@@ -10,6 +10,7 @@ byte-identical files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 import warnings
@@ -17,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing import atomic, engine, output, schema
@@ -24,7 +26,8 @@ from framing.corpus import Corpus, load_corpus
 from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
-from framing.spool import PieceRouter
+from framing.spool import ColumnStash, PieceRouter, TableSpool
+from framing.termcounts import ARTICLE_TERM_COLUMNS, TermCounts
 from framing.tokens import default_tokenizer
 
 #: Keys each written table is sorted by (reruns give identical files).
@@ -118,6 +121,24 @@ SPOOLED = ("tokens", "entities", "frame_hits", "frame_term_splits", "sentiment_h
 ENTITY_SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "entities", "snownlp", "lexicon"]
 
 
+#: Columns of ``paragraphs`` set aside on disk during a run and put back when it is written
+#: (:class:`framing.spool.ColumnStash`): no corpus-wide stage reads them.
+PARAGRAPH_TEXT_COLUMNS = ("text", "text_analysis")
+
+
+def count_terms(counts: TermCounts, terms: pd.DataFrame) -> None:
+    """Fold the engine's ``terms`` rows (``doc_id, para_id, term, surface``, whole articles
+    in ``doc_id`` order) into ``counts``, article by article."""
+    if terms.empty:
+        return
+    doc = terms["doc_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]).tolist()
+    ends = [*starts[1:], len(doc)]
+    cols = {c: terms[c].tolist() for c in ARTICLE_TERM_COLUMNS}
+    for a, b in zip(starts, ends, strict=True):
+        counts.add(doc[a], {c: v[a:b] for c, v in cols.items()})
+
+
 def _entity_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     """The sentences that name an entity, with the columns ``entity_sentiment`` reads."""
     named = sentences["entities"].fillna("").astype(str) != ""
@@ -158,12 +179,15 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     from framing import timeline as timeline_lib
 
     codebook = codebook_lib.load_codebook(config.codebook)
+    counts = TermCounts()
     router = None
     if stage is not None:
+        stash = ColumnStash(stage / ".paragraph-texts.jsonl", list(PARAGRAPH_TEXT_COLUMNS))
         router = PieceRouter(
-            stage, SPOOLED,
-            keep={"paragraphs", "frame_scores", "tokens"},
+            stage, SPOOLED, keep={"paragraphs", "frame_scores"},
             derive={"sentences": ("entity_sentences", _entity_sentences)},
+            consume={"terms": functools.partial(count_terms, counts)},
+            stash={"paragraphs": stash},
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
     articles, run = per_article_run(corpus, config, options, sink=router)
@@ -172,18 +196,19 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         tables = router.finish({**engine.EMPTY_COLUMNS,
                                 "entity_sentences": ENTITY_SENTENCE_COLUMNS})
         run.stats["spooled"] = router.written()
+        run.stats["stash"] = stash
         entity_sentences = tables.pop("entity_sentences")
     else:
         tables = dict(run.tables)
         entity_sentences = tables["sentences"]
+        count_terms(counts, tables.pop("terms", pd.DataFrame(columns=["doc_id"])))
     paragraphs = tables.pop("paragraphs")
     tables["articles"] = articles
     tables["ledger"] = ledger_frame(corpus)
-    tokens = tables.pop("tokens") if router is not None else tables["tokens"]
 
     clock.lap("aggregate")
     try:
-        topic_tables = topics.fit_topics(tokens, paragraphs, articles, k=config.topics_k,
+        topic_tables = topics.fit_topics(counts, paragraphs, articles, k=config.topics_k,
                                          random_state=config.seed)
     except CorpusError as exc:
         # Too little text for a topic model (e.g. one short article): the other analyses
@@ -196,7 +221,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     tables.update(topic_tables)
     try:
         tables["distinctive_terms"] = terms.distinctive_terms(
-            tokens, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
+            counts, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
         )
     except (ConfigError, CorpusError) as exc:
         # One outlet only: nothing to contrast. Written empty; the warning says why.
@@ -314,10 +339,21 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         # written into it piece by piece as the articles are analysed (SPOOLED).
         tables, provenance, stats = run_stages(corpus, config, options, stage=stage)
         spooled: dict[str, pd.DataFrame] = stats.pop("spooled", {})
+        stash: ColumnStash | None = stats.pop("stash", None)
         clock = StageClock(stats)
         stats["stage_seconds"]["decode"] = decode_seconds
         tables = {name: sort_table(name, df) for name, df in sorted(tables.items())}
         for name, df in tables.items():
+            if name == "paragraphs" and stash is not None:
+                if stash.order is not None:
+                    # the texts come back from the stash as the table is written
+                    spool = TableSpool(name, stage, csv=config.csv, excel=config.excel,
+                                       parquet=config.parquet)
+                    stash.write(df, spool)
+                    spool.close()
+                    spooled[name] = spool.prototype
+                    continue
+                stash.discard()
             if config.csv:
                 output.write_csv(df, stage / f"{name}.csv", excel=config.excel)
             if config.parquet:
@@ -357,8 +393,9 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         clock.lap("write")
     stats["wall_seconds"] = time.perf_counter() - t_start
     stats["chars"] = int(tables["articles"]["n_chars"].sum()) if len(tables["articles"]) else 0
-    return AnalysisResult(out_path, Tables(tables, {name: out_path / files[name]
-                                                    for name in spooled}),
+    held = {name: df for name, df in tables.items() if name not in spooled}
+    return AnalysisResult(out_path, Tables(held, {name: out_path / files[name]
+                                                  for name in spooled}),
                           summary, manifest, stats)
 
 

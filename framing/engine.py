@@ -41,7 +41,7 @@ import pandas as pd
 from framing.errors import ConfigError
 
 #: Version of the per-article result format; part of every cache key.
-RESULT_FORMAT = 2
+RESULT_FORMAT = 3
 
 #: Per-article stages timed inside :func:`run_article`.
 ARTICLE_STAGES = ("segment", "frames", "sentiment")
@@ -201,30 +201,39 @@ def run_article(task: ArticleTask, settings: StageSettings) -> dict:
     """
     from framing import frames, sentiment
     from framing.pipeline import article_summary, base_tables, token_columns
+    from framing.termcounts import article_terms
     from framing.tokens import default_tokenizer
     from framing.units import make_units
 
     t0 = time.perf_counter()
     units = make_units(task.doc_id, task.text, default_tokenizer(), title=task.title or None)
     base = base_tables(units, tokens=False)
+    token_cols = token_columns(units)
+    # The article's terms for the corpus-wide stages (topics, distinctive terms), so that
+    # the main process never needs the whole tokens table (framing.termcounts).
+    terms = article_terms(token_cols, {u.para_id: u.text for u in units})
     t1 = time.perf_counter()
     frame_rows = frames.score_article(units, settings.codebook)
     t2 = time.perf_counter()
     sentiment_rows = sentiment.score_article(units)
     t3 = time.perf_counter()
     tables = {
-        "paragraphs": _merge_paragraph_rows(base["paragraphs"], frame_rows.pop("paragraphs"),
-                                            sentiment_rows.pop("paragraphs")),
-        "tokens": None,  # built column-wise below
-        "entities": base["entities"],
-        **frame_rows,
-        **sentiment_rows,
+        name: columnar(rows) for name, rows in {
+            "paragraphs": _merge_paragraph_rows(base["paragraphs"],
+                                                frame_rows.pop("paragraphs"),
+                                                sentiment_rows.pop("paragraphs")),
+            "entities": base["entities"],
+            **frame_rows,
+            **sentiment_rows,
+        }.items()
     }
+    tables["tokens"] = token_cols
+    tables["terms"] = {"doc_id": [task.doc_id] * len(terms["term"]), **terms} if len(
+        terms["term"]) else {}
     return {
         "doc_id": task.doc_id,
-        "tables": {name: {c: pack(v) for c, v in (
-                       columnar(rows) if rows is not None else token_columns(units)).items()}
-                   for name, rows in sorted(tables.items())},
+        "tables": {name: {c: pack(v) for c, v in cols.items()}
+                   for name, cols in sorted(tables.items())},
         "summary": article_summary(units),
         "seconds": {"segment": t1 - t0, "frames": t2 - t1, "sentiment": t3 - t2},
     }

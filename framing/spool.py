@@ -170,29 +170,43 @@ class PieceRouter:
     derive : dict
         Table name → ``(new name, function)``: the function's result on each piece of the
         table is kept under the new name (e.g. the few columns a later stage needs).
+    consume : dict
+        Table name → function called with each piece (which is then dropped), e.g. to fold
+        it into running counts.
+    stash : dict
+        Kept table name → :class:`ColumnStash` that takes its wide text columns out of each
+        piece before it is kept.
     csv, excel, parquet : bool
         File formats of the spooled tables (:class:`TableSpool`).
     """
 
     def __init__(self, folder: str | Path, spooled: Iterable[str],
                  keep: set[str] | frozenset[str] = frozenset(),
-                 derive: dict[str, tuple[str, object]] | None = None, *, csv: bool = True,
+                 derive: dict[str, tuple[str, object]] | None = None,
+                 consume: dict[str, object] | None = None,
+                 stash: dict[str, ColumnStash] | None = None, *, csv: bool = True,
                  excel: bool = False, parquet: bool = False) -> None:
         self.spools = {name: TableSpool(name, folder, csv=csv, excel=excel, parquet=parquet)
                        for name in sorted(spooled)}
         self.keep = set(keep)
         self.derive = dict(derive or {})
+        self.consume = dict(consume or {})
+        self.stash = dict(stash or {})
         self._kept: dict[str, list[pd.DataFrame]] = {}
 
     def __call__(self, piece: dict[str, pd.DataFrame]) -> None:
         for name, df in sorted(piece.items()):
             if name in self.spools:
                 self.spools[name].append(df)
-            if name in self.keep:
-                self._kept.setdefault(name, []).append(df)
             if name in self.derive:
                 new, fn = self.derive[name]
                 self._kept.setdefault(new, []).append(fn(df))  # type: ignore[operator]
+            if name in self.consume:
+                self.consume[name](df)  # type: ignore[operator]
+            if name in self.keep:
+                if name in self.stash:
+                    df = self.stash[name].take(df)
+                self._kept.setdefault(name, []).append(df)
 
     def finish(self, empty: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
         """Close the spools and return the kept tables.
@@ -261,6 +275,11 @@ class ColumnStash:
         line = {c: df[c].tolist() for c in (*self.keys, *self.columns)}
         self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
         return df.drop(columns=self.columns)
+
+    def discard(self) -> None:
+        """Remove the stash file (nothing was stashed, or the table is not written)."""
+        self._file.close()
+        self.path.unlink(missing_ok=True)
 
     def write(self, df: pd.DataFrame, spool: TableSpool) -> None:
         """Append ``df`` (the table without the stashed columns, rows as they were taken)
