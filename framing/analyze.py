@@ -126,6 +126,16 @@ ENTITY_SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "entities", "snownlp"
 PARAGRAPH_TEXT_COLUMNS = ("text", "text_analysis")
 
 
+def _empty_forms() -> dict[str, list[str]]:
+    """Columns of every per-article table, for the ones no article gave a row: each is
+    still written, with its header, so a folder always holds the same set of tables."""
+    schemas = schema.all_schemas()
+    out = dict(engine.EMPTY_COLUMNS)
+    for name in SPOOLED + ("frame_scores",):
+        out.setdefault(name, [c for c, _t, _d in schemas[name]])
+    return out
+
+
 def count_terms(counts: TermCounts, terms: pd.DataFrame) -> None:
     """Fold the engine's ``terms`` rows (``doc_id, para_id, term, surface``, whole articles
     in ``doc_id`` order) into ``counts``, article by article."""
@@ -193,13 +203,15 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     articles, run = per_article_run(corpus, config, options, sink=router)
     clock = StageClock(run.stats)
     if router is not None:
-        tables = router.finish({**engine.EMPTY_COLUMNS,
+        tables = router.finish({**_empty_forms(),
                                 "entity_sentences": ENTITY_SENTENCE_COLUMNS})
         run.stats["spooled"] = router.written()
         run.stats["stash"] = stash
         entity_sentences = tables.pop("entity_sentences")
     else:
         tables = dict(run.tables)
+        for name, cols in _empty_forms().items():
+            tables.setdefault(name, pd.DataFrame(columns=cols))
         entity_sentences = tables["sentences"]
         count_terms(counts, tables.pop("terms", pd.DataFrame(columns=["doc_id"])))
     paragraphs = tables.pop("paragraphs")

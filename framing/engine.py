@@ -114,7 +114,10 @@ class EngineRun:
     tables : dict of str to DataFrame
         ``paragraphs`` (base columns plus the frame and sentiment columns), ``tokens``,
         ``entities``, ``frame_hits``, ``frame_term_splits``, ``frame_scores``,
-        ``sentiment_hits`` and ``sentences``, rows in ``doc_id`` order.
+        ``sentiment_hits``, ``sentences`` and ``terms`` (one row per term occurrence:
+        ``doc_id, para_id, term, surface``, from :func:`framing.termcounts.article_terms`,
+        for the corpus-wide stages; not written), rows in ``doc_id`` order. Empty when the
+        run had a ``sink``.
     summaries : dict
         ``doc_id`` → :func:`framing.pipeline.article_summary`.
     stats : dict
