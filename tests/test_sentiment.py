@@ -268,7 +268,7 @@ HASH_TEXT = "這場危機並非不可收拾，但Meta和OpenAI都很焦慮。\n�
 HASH_SCRIPT = (
     "import sys; from framing.units import make_units; from framing.tokens import "
     "default_tokenizer; from framing import sentiment as S; "
-    "S.snownlp_score = lambda text: 0.5; "
+    "S.snownlp_scores = lambda texts: [0.5] * len(texts); "
     "t = S.score_units(make_units('d', sys.argv[1], default_tokenizer())); "
     "sys.stdout.write(t['paragraphs'].to_csv() + t['sentiment_hits'].to_csv() + "
     "t['sentences'].to_csv())"
@@ -279,7 +279,7 @@ def test_same_output_under_another_hash_seed(monkeypatch):
     # framing's own code (sets, dicts) must not make the tables depend on the hash seed:
     # this process and a child with a different PYTHONHASHSEED must write the same tables.
     # SnowNLP is replaced by a constant to keep the test fast; the exactness test covers it.
-    monkeypatch.setattr(S, "snownlp_score", lambda text: 0.5)
+    monkeypatch.setattr(S, "snownlp_scores", lambda texts: [0.5] * len(texts))
     t = S.score_units(make_units("d", HASH_TEXT, default_tokenizer()))
     here = t["paragraphs"].to_csv() + t["sentiment_hits"].to_csv() + t["sentences"].to_csv()
     seed = "4242" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
