@@ -33,7 +33,6 @@ scorer figures and summaries should show by default.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import re
 import warnings
@@ -293,7 +292,18 @@ def visible_chars(text: str) -> int:
     return sum(map(len, text.split()))
 
 
-@functools.lru_cache(maxsize=65536)
+#: Texts whose SnowNLP score is kept per process (emptied when full): a paragraph of one
+#: sentence is scored as itself and as its sentence, and agency copy repeats sentences.
+_SCORE_CACHE_SIZE = 65536
+_score_cache: dict[str, float] = {}
+
+
+def _remember(text: str, score: float) -> None:
+    if len(_score_cache) >= _SCORE_CACHE_SIZE:
+        _score_cache.clear()
+    _score_cache[text] = score
+
+
 def snownlp_score(text: str) -> float:
     """``SnowNLP(text).sentiments``, exactly (cached per process).
 
@@ -310,9 +320,13 @@ def snownlp_score(text: str) -> float:
     """
     if not text:
         raise FramingError("SnowNLP cannot score an empty text; gate it with snownlp_gate")
-    from framing import snowfast
+    score = _score_cache.get(text)
+    if score is None:
+        from framing import snowfast
 
-    return snowfast.sentiment(text)
+        score = snowfast.sentiment(text)
+        _remember(text, score)
+    return score
 
 
 def snownlp_scores(texts: Sequence[str]) -> list[float]:
@@ -320,7 +334,8 @@ def snownlp_scores(texts: Sequence[str]) -> list[float]:
 
     The distinct Han runs of all the texts are segmented once and together
     (:meth:`framing.snowfast.FastSnowNLP.sentiments`): a paragraph and its sentences share
-    their runs, and many runs searched at once cost far less than one at a time.
+    their runs, and many runs searched at once cost far less than one at a time. Scores
+    are kept per text as :func:`snownlp_score` keeps them.
 
     Raises
     ------
@@ -329,9 +344,15 @@ def snownlp_scores(texts: Sequence[str]) -> list[float]:
     """
     if not all(texts):
         raise FramingError("SnowNLP cannot score an empty text; gate it with snownlp_gate")
-    from framing import snowfast
+    known = {t: _score_cache.get(t) for t in texts}
+    new = [t for t, score in known.items() if score is None]
+    if new:
+        from framing import snowfast
 
-    return snowfast.default_model().sentiments(texts)
+        known.update(zip(new, snowfast.default_model().sentiments(new), strict=True))
+        for text in new:
+            _remember(text, known[text])  # type: ignore[arg-type]
+    return [known[t] for t in texts]  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------- sentences

@@ -79,7 +79,7 @@ import zipfile
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -544,7 +544,7 @@ class _Segmenter:
         self._pair_code = (pairs[:, 0].astype(np.int64) << _CP_BITS) | pairs[:, 1]
         self._np: dict[str, np.ndarray] | None = None
         self._range = np.arange(0, dtype=np.int64)
-        # segment_many's tables of character pairs and triples (see _pair_rows, _tri_rows).
+        # segment_many's tables of character pairs and triples (see _lockstep_rows).
         self._bigram_index: dict[int, int] = {}
         self._bigrams = np.empty((0, 4, 4), dtype=np.float64)
         self._bigram_pair = np.empty(0, dtype=np.int64)
@@ -856,19 +856,15 @@ class _Segmenter:
         """Rows of :attr:`_bigrams` for packed pairs ``c1 << 21 | c2`` (c2 seen by the model).
 
         Row ``[a, b]``: log(uni + bi) of tag a of c1 then tag b of c2, as :meth:`_pair` has
-        it. New pairs are computed together from the model arrays and kept (up to
-        :data:`_PAIR_CACHE_SIZE` of them; then the table starts again).
+        it. New pairs are computed together from the model arrays and kept (the caller,
+        :meth:`_lockstep_rows`, keeps their number bounded).
         """
         keys = codes.tolist()
         index = self._bigram_index
         rows = list(map(index.get, keys))
         if None in rows:
-            new = sorted({k for k, r in zip(keys, rows, strict=True) if r is None})
-            if len(index) + len(new) > _PAIR_CACHE_SIZE:
-                index.clear()
-                self._tri_index.clear()  # it names pair rows too
-                new = sorted(set(keys))
-            self._add_pairs(np.array(new, dtype=np.int64))
+            self._add_pairs(np.array(sorted({k for k, r in zip(keys, rows, strict=True)
+                                             if r is None}), dtype=np.int64))
             rows = list(map(index.__getitem__, keys))
         return np.array(rows, dtype=np.int64)
 
@@ -898,53 +894,58 @@ class _Segmenter:
         self._bigram_index.update(zip(codes.tolist(), range(first, first + len(codes)),
                                       strict=True))
 
-    def _tri_rows(self, codes: np.ndarray, pair_rows: np.ndarray) -> np.ndarray:
-        """Rows of :attr:`_trigrams` for packed triples ``c0 << 42 | c1 << 21 | c2``, or -1
-        where no trigram of the three characters changes a log; ``pair_rows``: their pairs.
+    def _lockstep_rows(self, codes: np.ndarray) -> np.ndarray:
+        """The tables of packed triples ``c0 << 42 | c1 << 21 | c2`` (c2 seen by the model).
 
-        Row ``[z, a, b]``: the pair's log, or log(uni + bi + tri) where the trigram term is
-        not 0 (as :meth:`_triple` has it). Kept like the pair rows, and at most
-        :data:`_TRIPLE_ROWS` rows (512 bytes each).
+        ``2 * row`` for a row of :attr:`_bigrams` (no trigram of the three characters
+        changes a log: the pair's table holds), ``2 * row + 1`` for a row of
+        :attr:`_trigrams`: ``[z, a, b]``, the pair's log or log(uni + bi + tri) where the
+        trigram term is not 0 (as :meth:`_triple` has it). One lookup per character; new
+        triples are computed together and kept: up to :data:`_PAIR_CACHE_SIZE` triples and
+        pairs and :data:`_TRIPLE_ROWS` trigram rows (512 bytes each), then all the tables
+        start again.
         """
         keys = codes.tolist()
         index = self._tri_index
         rows = list(map(index.get, keys))
         if None in rows:
-            new = {k: p for k, p, r in zip(keys, pair_rows.tolist(), rows, strict=True)
-                   if r is None}
+            new = sorted({k for k, r in zip(keys, rows, strict=True) if r is None})
             if (len(index) + len(new) > _PAIR_CACHE_SIZE
+                    or len(self._bigram_index) + len(new) > _PAIR_CACHE_SIZE
                     or self._tri_used + len(new) > _TRIPLE_ROWS):
-                index.clear()
-                new = dict(zip(keys, pair_rows.tolist(), strict=True))
-            self._add_triples(np.array(list(new), dtype=np.int64),
-                              np.array(list(new.values()), dtype=np.int64))
+                index.clear()  # its rows name pair rows: all start again together
+                self._bigram_index.clear()
+                self._tri_used = 0
+                new = sorted(set(keys))
+            self._add_triples(np.array(new, dtype=np.int64))
             rows = list(map(index.__getitem__, keys))
         return np.array(rows, dtype=np.int64)
 
-    def _add_triples(self, codes: np.ndarray, pair_rows: np.ndarray) -> None:
-        """Compute the rows of new packed triples and index them (see :meth:`_tri_rows`)."""
+    def _add_triples(self, codes: np.ndarray) -> None:
+        """Compute the tables of new packed triples and index them (:meth:`_lockstep_rows`)."""
         t = self._batch_tables()
+        pair_rows = self._pair_rows(codes & ((1 << (2 * _CP_BITS)) - 1))
         c0 = codes >> (2 * _CP_BITS)
-        base = (self._bigram_pair[pair_rows] << _TRI_KEY_BITS) | (c0 << 6)
+        model_pair = self._bigram_pair[pair_rows]  # -1: no trigram ends in the pair
+        base = (model_pair << _TRI_KEY_BITS) | (c0 << 6)
         lo = np.searchsorted(t["tri_code"], base)
         hi = np.searchsorted(t["tri_code"], base + 64)
-        some = lo < hi
-        at = np.flatnonzero(some)
+        at = np.flatnonzero((model_pair >= 0) & (lo < hi))
         logs = np.empty((len(at), 4, 4, 4), dtype=np.float64)
         logs[:] = self._bigrams[pair_rows[at]][:, None]
         owner, r = _ranges(lo[at], hi[at])
         key, value = t["tri_code"][r] & 63, t["tri_log"][r]  # key: t0*16 + t1*4 + t2
         flat = logs.reshape(len(at), 64)
-        bos = c0[at[owner]] == 0  # likewise for every z
+        bos = c0[at[owner]] == 0  # one begin-of-sentence "tag": the entry holds for every z
         flat[owner[~bos], key[~bos]] = value[~bos]
         for z in range(4):
             flat[owner[bos], z * 16 + key[bos]] = value[bos]
-        first = self._tri_used if self._tri_index else 0
+        first = self._tri_used
         self._trigrams = _grown(self._trigrams, first + len(at), _TRIPLE_ROWS)
         self._trigrams[first:first + len(at)] = logs
         self._tri_used = first + len(at)
-        rows = np.full(len(codes), -1, dtype=np.int64)
-        rows[at] = np.arange(first, first + len(at))
+        rows = pair_rows * 2
+        rows[at] = np.arange(first, first + len(at)) * 2 + 1
         self._tri_index.update(zip(codes.tolist(), rows.tolist(), strict=True))
 
     def segment_many(self, runs: Sequence[str]) -> list[tuple[str, ...]]:
@@ -1011,13 +1012,17 @@ class _Segmenter:
         two = lens >= 2
         tags[last[two] - 1] = states[two] >> 2
         stride = len(tags)
+        # The first predecessor z that reaches each state's best score, [a*4+b, k] flat.
         top = top.reshape(4, 16 * stride)
+        back = np.where(top[0], 0, np.where(top[1], 1, np.where(top[2], 2, 3)))
+        counts, step_at, rank = counts.tolist(), step_at.tolist(), self._arange(len(runs))
         for i in range(int(lens[0]) - 1, 1, -1):
-            n = int(counts[i])
-            # The first predecessor z that reaches the state's best score.
-            z = top[:, states[:n] * stride + (int(step_at[i]) + self._arange(n))].argmax(axis=0)
+            n = counts[i]
+            state = states[:n]
+            z = back[state * stride + rank[:n] + step_at[i]]
             tags[starts[:n] + (i - 2)] = z
-            states[:n] = z * 4 + (states[:n] >> 2)
+            state >>= 2
+            state += z * 4
         return tags, starts
 
     def _arange(self, n: int) -> np.ndarray:
@@ -1070,13 +1075,11 @@ class _Segmenter:
         # changes some of them. A character the model never saw has none (zeros here).
         rows = np.zeros((n_chars, 4, 4, 4), dtype=np.float64)
         seen = np.flatnonzero(found)
-        pair = self._pair_rows((c1[seen] << _CP_BITS) | c2[seen])
-        rows[seen] = self._bigrams[pair][:, None]
-        tri = self._bigram_pair[pair] >= 0
-        seen, pair = seen[tri], pair[tri]
-        tri = self._tri_rows((c0[seen] << (2 * _CP_BITS)) | (c1[seen] << _CP_BITS) | c2[seen],
-                             pair)
-        rows[seen[tri >= 0]] = self._trigrams[tri[tri >= 0]]
+        triple = (c0[seen] << (2 * _CP_BITS)) | (c1[seen] << _CP_BITS) | c2[seen]
+        table = self._lockstep_rows(triple)
+        tri = (table & 1).astype(bool)
+        rows[seen[~tri]] = self._bigrams[table[~tri] >> 1][:, None]
+        rows[seen[tri]] = self._trigrams[table[tri] >> 1]
         # logs[z, a, b, k], score[z, a, r]: the best score of run r's paths whose last two
         # tags are (z, a). Positions last, so the new scores (a, b, r) are the next step's
         # (z, a, r) as they are.
@@ -1312,8 +1315,19 @@ class FastSnowNLP:
                         hit = self._piece_terms(piece, False)
                     terms[piece] = hit
         if todo:
-            for run, words in zip(todo, self._seg.segment_many(todo), strict=True):
-                terms[run] = self._keep_terms(run, words)
+            # One table lookup over all the new runs' words (stop words map to None).
+            words = self._seg.segment_many(todo)
+            found = list(map(self._table.get, chain.from_iterable(words),
+                             repeat(self._unseen)))
+            ends = list(accumulate(map(len, words)))
+            if len(cache) + len(todo) > _RUN_CACHE_SIZE:
+                cache.clear()
+                cache[""] = ()
+            keep = len(todo) <= _RUN_CACHE_SIZE
+            for run, start, end in zip(todo, [0, *ends], ends, strict=False):
+                terms[run] = run_terms = tuple(filter(None, found[start:end]))
+                if keep:
+                    cache[run] = run_terms
         prior, decide = self._bayes.prior, self._bayes.decide
         scores = []
         for parts in split:

@@ -144,6 +144,24 @@ def test_snownlp_score_refuses_empty_text():
         S.snownlp_score("")
 
 
+def test_snownlp_scores_equal_one_by_one_whatever_the_cache_holds(monkeypatch):
+    texts = ["这个手机很好用", "质量太差了", "这个手机很好用", "中国人民", "好", "质量太差了"]
+    want = [snowfast_model().sentiment(t) for t in texts]
+    assert S.snownlp_scores(texts) == want
+    monkeypatch.setattr(S, "_SCORE_CACHE_SIZE", 2)  # emptied while the call fills it
+    monkeypatch.setattr(S, "_score_cache", {"中国人民": S.snownlp_score("中国人民")})
+    assert S.snownlp_scores(texts) == want
+    assert S.snownlp_scores(texts[:1]) == want[:1] and S.snownlp_scores([]) == []
+    with pytest.raises(FramingError):
+        S.snownlp_scores(["好", ""])
+
+
+def snowfast_model():
+    from framing import snowfast
+
+    return snowfast.FastSnowNLP()
+
+
 def text_of(alphabet: str, max_size: int) -> st.SearchStrategy[str]:
     """Texts over ``alphabet`` drawn as one byte string (cheap enough for the full budget)."""
     return st.binary(max_size=max_size).map(lambda b: "".join(alphabet[x % len(alphabet)]
