@@ -1015,11 +1015,11 @@ class _Segmenter:
         # The first predecessor z that reaches each state's best score, [a*4+b, k] flat.
         top = top.reshape(4, 16 * stride)
         back = np.where(top[0], 0, np.where(top[1], 1, np.where(top[2], 2, 3)))
-        counts, step_at, rank = counts.tolist(), step_at.tolist(), self._arange(len(runs))
-        for i in range(int(lens[0]) - 1, 1, -1):
-            n = counts[i]
+        at = self._arange(stride)  # the positions of step i: at[step_at[i]:][:counts[i]]
+        for i, n, lo in zip(range(int(lens[0]) - 1, 1, -1), counts.tolist()[:1:-1],
+                            step_at.tolist()[:1:-1], strict=True):
             state = states[:n]
-            z = back[state * stride + rank[:n] + step_at[i]]
+            z = back[state * stride + at[lo:lo + n]]
             tags[starts[:n] + (i - 2)] = z
             state >>= 2
             state += z * 4
@@ -1092,8 +1092,8 @@ class _Segmenter:
         top = np.empty((4, 4, 4, n_chars), dtype=bool)
         unseen = ~found
         unseen_at = np.logical_or.reduceat(unseen, step_at).tolist()  # per step
-        for i in range(1, longest):
-            n, lo = int(counts[i]), int(step_at[i])
+        for i, n, lo in zip(range(1, longest), counts.tolist()[1:], step_at.tolist()[1:],
+                            strict=True):
             cand = score[:, :, None, :n] + logs[:, :, :, lo:lo + n]
             if unseen_at[i]:
                 z = 3 if i >= 2 else 0
