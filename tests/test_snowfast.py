@@ -126,6 +126,27 @@ def test_golden_every_training_line(fast):
     assert worst == 0.0
 
 
+def test_golden_every_training_line_scored_together(fast):
+    # The batch path (FastSnowNLP.sentiments: runs segmented in lockstep) on every line, in
+    # batches of a few hundred lines as an article's paragraphs and sentences come.
+    rows = list(csv.DictReader(io.StringIO(gzip.decompress(GOLDEN.read_bytes()).decode("utf-8"))))
+    lines = {name: training_lines(name) for name in ("neg.txt", "pos.txt")}
+    scored = [(lines[r["file"]][int(r["line"]) - 1], float(r["score"])) for r in rows
+              if r["score"] != "ZeroDivisionError"]
+    assert len(scored) > 35000
+    model = snowfast.FastSnowNLP()  # empty caches: every run is searched in lockstep
+    for k in range(0, len(scored), 400):
+        chunk = scored[k:k + 400]
+        got = model.sentiments([text for text, _ in chunk])
+        assert [g.hex() for g in got] == [w.hex() for _, w in chunk], k
+
+
+def test_scoring_together_raises_on_an_empty_text(fast):
+    with pytest.raises(FramingError, match="empty"):
+        fast.sentiments(["好", ""])
+    assert fast.sentiments([]) == []
+
+
 # ----------------------------------------------------------------------------- edge cases
 def test_empty_text_raises_like_snownlp_but_as_framing_error(fast, snow):
     with pytest.raises(ZeroDivisionError):
@@ -159,6 +180,9 @@ def test_all_states_dead_falls_back_to_full_search(fast, snow):
     assert fast._seg.tag_pruned(run) is None
     assert fast.words(run) == snow(run).words
     assert fast.sentiment(run) == snow(run).sentiments
+    assert fast._seg.segment_many([run, "中国", run[1:]]) == [
+        tuple(snow(r).words) for r in (run, "中国", run[1:])]
+    assert fast.sentiments([run]) == [snow(run).sentiments]
 
 
 # ----------------------------------------------------------------------------- properties
@@ -190,6 +214,44 @@ def check_pruned_equals_full(fast, alphabet: str, examples: int) -> None:
 def test_pruned_search_equals_full_search(fast, alphabet):
     # Not one of #8's five properties: a smaller budget keeps the suite short.
     check_pruned_equals_full(fast, alphabet, min(EXAMPLES, 2000))
+
+
+def check_lockstep_equals_one_by_one(seg, alphabet: str, examples: int) -> None:
+    """Property: runs segmented together (segment_many) get the one-run search's words."""
+
+    @settings(max_examples=examples, derandomize=True, deadline=None)
+    @given(st.lists(st.text(alphabet=alphabet, min_size=1, max_size=14), max_size=12))
+    def check(runs):
+        want = []
+        for run in runs:
+            tags = seg.tag_pruned(run)
+            want.append(tuple(snowfast._join_tags(run, tags if tags is not None
+                                                  else seg.tag_full(run))))
+        assert seg.segment_many(runs) == want
+
+    check()
+
+
+def test_lockstep_search_equals_one_run_search(fast, alphabet):
+    check_lockstep_equals_one_by_one(fast._seg, alphabet, min(EXAMPLES, 1000))
+
+
+def test_lockstep_groups_and_long_runs(fast, alphabet, monkeypatch):
+    # Small groups, and runs longer than a group (searched one by one), give the same words.
+    runs = [alphabet[k:k + n] for k in range(0, len(alphabet), 3) for n in (1, 2, 5, 9, 30)]
+    runs = [r for r in runs if r] + ["中华人民共和国" * 5, _all_dead_run(fast)]
+    want = fast._seg.segment_many(runs)
+    assert want == [fast._seg.segment_run(r) for r in runs]
+    monkeypatch.setattr(snowfast, "_BATCH_CHARS", 8)
+    assert fast._seg.segment_many(runs) == want
+
+
+def test_lockstep_tables_with_tiny_caches(alphabet, monkeypatch):
+    # The pair and triple tables start again when full; the words must not change.
+    monkeypatch.setattr(snowfast, "_PAIR_CACHE_SIZE", 40)
+    monkeypatch.setattr(snowfast, "_TRIPLE_ROWS", 10)
+    seg = snowfast.FastSnowNLP()._seg
+    check_lockstep_equals_one_by_one(seg, alphabet, 200)
 
 
 def test_segmentation_equals_snownlp_on_random_runs(fast, alphabet):
@@ -271,6 +333,21 @@ def test_tiny_model_every_run(tiny):
     check()
 
 
+def test_tiny_model_lockstep(tiny):
+    # Exact ties and dead states are common in a tiny model: the lockstep search must break
+    # them as SnowNLP does, run by run, whatever else is searched with it.
+    model, seg = tiny
+    alphabet = "".join(sorted({c for w in WORDS for c in w})) + UNSEEN
+
+    @settings(max_examples=min(EXAMPLES, 1000), derandomize=True, deadline=None)
+    @given(st.lists(st.text(alphabet=alphabet, min_size=1, max_size=10), max_size=8))
+    def check(runs):
+        want = [tuple(snowfast._join_tags(r, snownlp_tags(model, r))) for r in runs]
+        assert seg.segment_many(runs) == want
+
+    check()
+
+
 def test_random_tiny_models():
     # A new model per example (SnowNLP's training and framing's conversion): 300 cost ~4 s.
     @settings(max_examples=min(EXAMPLES, 300), derandomize=True, deadline=None)
@@ -283,6 +360,8 @@ def test_random_tiny_models():
         seg = snowfast._Segmenter(*snowfast._compact(saved))
         for run in runs:
             assert framing_tags(seg, run) == snownlp_tags(model, run), (sentences, run)
+        assert seg.segment_many(runs) == [
+            tuple(snowfast._join_tags(r, snownlp_tags(model, r))) for r in runs]
 
     check()
 
@@ -430,6 +509,20 @@ def check_text_score_equals_word_score(fast, alphabet: str, examples: int) -> No
 
 def test_text_score_equals_word_score(fast, alphabet):
     check_text_score_equals_word_score(fast, alphabet, min(EXAMPLES, 1000))
+
+
+def test_texts_scored_together_equal_one_by_one(fast, alphabet):
+    ordered = sorted(fast._stop)
+    parts = [*alphabet, *ordered[:20], " ", "\u3000", "ab", "1", "，", "。", "Meta"]
+
+    @settings(max_examples=min(EXAMPLES, 500), derandomize=True, deadline=None)
+    @given(st.lists(st.binary(min_size=1, max_size=16), max_size=6))
+    def check(draws):
+        texts = ["".join(parts[b % len(parts)] for b in d) for d in draws]
+        got = fast.sentiments(texts)
+        assert [g.hex() for g in got] == [fast.sentiment(t).hex() for t in texts]
+
+    check()
 
 
 def test_text_score_with_tiny_caches(alphabet, monkeypatch):
