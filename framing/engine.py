@@ -420,8 +420,10 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
 CACHE_SLICE = 256
 
 
-#: Articles per piece handed to a ``sink`` (:func:`analyse_articles`).
-SINK_ARTICLES = 500
+#: Articles per piece handed to a ``sink`` (:func:`analyse_articles`): small, because the
+#: memory a piece takes while it is built and written stays with the process afterwards
+#: (measured: 546 MiB vs 629 MiB main-process RSS after 3,000 articles with 100 vs 500).
+SINK_ARTICLES = 100
 
 
 def analyse_articles(articles: Iterable[object], settings: StageSettings,
