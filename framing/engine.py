@@ -14,7 +14,11 @@ values. That makes three things possible:
   key that hashes the article and everything the result depends on (:func:`fingerprint`), so
   a rerun recomputes only new or changed articles.
 - **Bounded memory per article.** Workers hold one batch at a time; the results come back as
-  column lists (:func:`columnar`), which are compact and fast to turn into DataFrames.
+  column lists (:func:`columnar`), which are compact and fast to turn into DataFrames. With a
+  ``sink`` (:func:`analyse_articles`), the tables are handed on in pieces of
+  :data:`SINK_ARTICLES` articles and never held whole: ``framing analyze`` writes most of
+  them to the output folder at once (:mod:`framing.spool`) and folds each article's terms
+  into running counts (:mod:`framing.termcounts`).
 
 Engine settings (:class:`RunOptions`) never change the numbers and are not recorded in the
 run manifest; :class:`StageSettings` do and are.
