@@ -124,16 +124,20 @@ class ResultCache:
         self._db.execute(_SCHEMA)
         self._db.commit()
 
-    def _rows(self, keys: Iterable[str]) -> Iterator[tuple[str, str, bytes]]:
-        """``(key, sha256, payload)`` of the stored keys among ``keys``."""
+    def _select(self, columns: str, keys: Iterable[str]) -> Iterator[tuple]:
+        """``columns`` of the stored rows whose key is among ``keys``."""
         keys = list(keys)
         # SQLite limits the number of bound parameters; query in slices.
         for i in range(0, len(keys), 500):
             part = keys[i : i + 500]
             marks = ",".join("?" * len(part))
             yield from self._db.execute(
-                f"SELECT key, sha256, payload FROM results WHERE key IN ({marks})", part
+                f"SELECT {columns} FROM results WHERE key IN ({marks})", part
             )
+
+    def _rows(self, keys: Iterable[str]) -> Iterator[tuple[str, str, bytes]]:
+        """``(key, sha256, payload)`` of the stored keys among ``keys``."""
+        return self._select("key, sha256, payload", keys)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, object]:
         """Stored results of the keys that are present and intact."""
@@ -143,6 +147,15 @@ class ResultCache:
             if value is not None:
                 out[key] = value
         return out
+
+    def raw_many(self, keys: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """``key → (sha256, payload)`` of the stored keys, not decoded or checked
+        (:func:`decode` does both, wherever the result is needed)."""
+        return {key: (sha, payload) for key, sha, payload in self._rows(keys)}
+
+    def present_keys(self, keys: Iterable[str]) -> set[str]:
+        """The keys that have a stored entry (its bytes not checked: see :meth:`intact_keys`)."""
+        return {k for (k,) in self._select("key", keys)}
 
     def intact_keys(self, keys: Iterable[str]) -> set[str]:
         """The keys whose stored bytes are present and match their hash (nothing is parsed).

@@ -36,6 +36,7 @@ import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -337,9 +338,9 @@ def task_key(task: ArticleTask, settings_hash: str) -> str:
     return h.hexdigest()
 
 
-def _ordered(submit: Callable[[list[ArticleTask]], object], batches: list[list[ArticleTask]],
-             window: int) -> Iterator[list[dict]]:
-    """Submit batches with at most ``window`` in flight; yield results in submission order."""
+def _ordered(submit: Callable[[object], object], batches: Iterable[object],
+             window: int) -> Iterator:
+    """Submit work with at most ``window`` in flight; yield results in submission order."""
     pending: deque = deque()
     todo = iter(batches)
     for batch in todo:
@@ -351,6 +352,52 @@ def _ordered(submit: Callable[[list[ArticleTask]], object], batches: list[list[A
         nxt = next(todo, None)
         if nxt is not None:
             pending.append(submit(nxt))
+
+
+@contextmanager
+def _dask_client(options: RunOptions) -> Iterator:
+    """A Dask distributed client connected to ``options.scheduler``."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise ConfigError(
+            "--scheduler needs Dask distributed: pip install 'framing[dask]'"
+        ) from exc
+    with Client(options.scheduler, set_as_default=False) as client:
+        yield client
+
+
+def _local_jobs(options: RunOptions) -> int:
+    """Local worker processes asked for (every usable core by default)."""
+    jobs = options.jobs if options.jobs is not None else available_cores()
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, not {jobs}")
+    return jobs
+
+
+@contextmanager
+def _process_pool(workers: int, settings: StageSettings, models: bool = True) -> Iterator:
+    """A pool of ``workers`` local processes with ``settings`` set and, with ``models``, the
+    models loaded (left out when the workers are expected to read stored results only)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        # Workers forked after warm_up share the loaded models instead of loading them again.
+        # gc.freeze() moves everything loaded so far out of the collector's reach, so a
+        # worker's collections never walk (and so copy) the millions of inherited objects.
+        if models:
+            warm_up(settings)
+        gc.freeze()
+        context = multiprocessing.get_context("fork")
+    else:  # pragma: no cover - not Linux
+        context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_init_worker, initargs=(settings,)) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptions,
@@ -369,13 +416,7 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
         return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
     if options.scheduler:
-        try:
-            from distributed import Client
-        except ImportError as exc:
-            raise ConfigError(
-                "--scheduler needs Dask distributed: pip install 'framing[dask]'"
-            ) from exc
-        with Client(options.scheduler, set_as_default=False) as client:
+        with _dask_client(options) as client:
             n = max(1, len(client.scheduler_info().get("workers", {})))
             info.update(engine="dask", workers=n)
             remote = client.scatter(settings, broadcast=True)
@@ -386,38 +427,18 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
             for part in _ordered(submit_dask, batches_for(n), window=4 * n):
                 yield from part
         return
-    jobs = options.jobs if options.jobs is not None else available_cores()
-    if jobs < 1:
-        raise ConfigError(f"--jobs must be at least 1, not {jobs}")
-    batches = batches_for(jobs)
-    jobs = min(jobs, len(batches)) or 1
+    batches = batches_for(_local_jobs(options))
+    jobs = min(_local_jobs(options), len(batches)) or 1
     if jobs == 1:
         info.update(engine="serial", workers=1)
         for batch in batches:
             yield from run_batch(batch, settings, options.cache)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     info.update(engine="processes", workers=jobs)
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        # Workers forked after warm_up share the loaded models instead of loading them again.
-        # gc.freeze() moves everything loaded so far out of the collector's reach, so a
-        # worker's collections never walk (and so copy) the millions of inherited objects.
-        warm_up(settings)
-        gc.freeze()
-        context = multiprocessing.get_context("fork")
-    else:  # pragma: no cover - not Linux
-        context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(settings,)) as pool:
-        try:
-            for part in _ordered(lambda b: pool.submit(run_batch, b, None, options.cache),
-                                 batches,
-                                 window=4 * jobs):
-                yield from part
-        finally:
-            gc.unfreeze()
+    with _process_pool(jobs, settings) as pool:
+        for part in _ordered(lambda b: pool.submit(run_batch, b, None, options.cache),
+                             batches, window=4 * jobs):
+            yield from part
 
 
 #: Articles whose results are read from, or written to, the cache in one transaction.
@@ -446,7 +467,11 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
         Receives the tables piece by piece (every :data:`SINK_ARTICLES` articles, in
         ``doc_id`` order, each piece a dict of DataFrames built as the whole tables would
         be); the run then keeps none of them and ``EngineRun.tables`` is empty. Without a
-        sink the whole tables are returned.
+        sink the whole tables are returned. A sink with a ``renderer`` (a picklable object
+        whose ``render(piece)`` prepares a piece, as :class:`framing.spool.PieceRouter`
+        has) gets ``sink.accept(renderer.render(piece))`` instead, and the pieces are
+        built, read from the cache and rendered in the worker processes
+        (:func:`run_piece`): this process then only writes and keeps what they return.
 
     Returns
     -------
@@ -466,6 +491,14 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
     keys = [task_key(t, settings_hash) for t in tasks]
     store = ResultCache(options.cache_dir) if options.cache else None
     info = {"engine": "none", "workers": 0}
+    if sink is not None and hasattr(sink, "renderer"):
+        try:
+            done = _analyse_pieces(tasks, keys, settings, options, sink, store)
+        finally:
+            if store is not None:
+                store.close()
+        done["stats"]["per_article_wall_seconds"] = time.perf_counter() - t_start
+        return EngineRun({}, done["summaries"], done["stats"])
     seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
     summaries: dict[str, dict] = {}
     tables = Assembler()
@@ -528,6 +561,153 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
     # above are worker seconds summed over processes.
     stats["per_article_wall_seconds"] = time.perf_counter() - t_start
     return EngineRun(built, summaries, stats)
+
+
+@dataclass
+class PieceJob:
+    """Consecutive articles (in ``doc_id`` order) whose tables form one piece of a run with a
+    rendering sink: the unit of work sent to a worker in that mode.
+
+    Attributes
+    ----------
+    tasks : list of ArticleTask
+    keys : list of str
+        Each task's cache key (:func:`task_key`).
+    stored : dict
+        Cache key → ``(sha256, payload)`` as read from the cache, not yet decoded: the
+        worker decodes and checks it (:func:`framing.cache.decode`), and computes the
+        article when the bytes are damaged.
+    """
+
+    tasks: list[ArticleTask]
+    keys: list[str]
+    stored: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def run_piece(job: PieceJob, settings: StageSettings | None, renderer: object,
+              encoded: bool) -> dict:
+    """One piece of a run: each article from its stored result or computed, the piece's
+    tables assembled and rendered by ``renderer`` (:class:`framing.spool.PieceRenderer`).
+
+    Runs in a worker, so that the process that writes the files only writes them.
+
+    Returns
+    -------
+    dict
+        ``rendered`` (``renderer.render`` of the piece's tables), ``summaries`` (doc_id →
+        summary), ``seconds`` (stage → worker seconds of the computed articles),
+        ``computed`` (doc_ids computed, stored ones included when their bytes were
+        damaged), ``chars_computed``, and ``new``: cache key → :class:`framing.cache.Encoded`
+        of each computed article when ``encoded``.
+    """
+    from framing.cache import decode, encode
+
+    settings = settings or _WORKER_SETTINGS["settings"]
+    tables = Assembler()
+    seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
+    summaries, new, computed, chars = {}, {}, [], 0
+    for task, key in zip(job.tasks, job.keys, strict=True):
+        raw = job.stored.get(key)
+        result = decode(*raw) if raw is not None else None
+        if result is None:  # not stored, or damaged since it was checked: compute it
+            result = run_article(task, settings)
+            for stage, s in result["seconds"].items():
+                seconds[stage] += s
+            computed.append(task.doc_id)
+            chars += len(task.text)
+            if encoded:
+                new[key] = encode(result)
+        summaries[result["doc_id"]] = result["summary"]
+        tables.add(result)
+    return {"rendered": renderer.render(tables.tables(empty=False)),  # type: ignore[attr-defined]
+            "summaries": summaries, "seconds": seconds, "computed": computed,
+            "chars_computed": chars, "new": new}
+
+
+def _piece_jobs(tasks: list[ArticleTask], keys: list[str], size: int,
+                store: object | None, present: set[str]) -> Iterator[PieceJob]:
+    """The run's pieces in order, each with its stored bytes read as it is needed."""
+    for i in range(0, len(tasks), size):
+        part = keys[i : i + size]
+        have = [k for k in part if k in present]
+        stored = store.raw_many(have) if have else {}  # type: ignore[attr-defined]
+        yield PieceJob(tasks[i : i + size], part, stored)
+
+
+def _run_pieces(jobs: Iterator[PieceJob], n_jobs: int, settings: StageSettings,
+                renderer: object, options: RunOptions, info: dict, encoded: bool,
+                models: bool = True) -> Iterator[dict]:
+    """:func:`run_piece` on each job, on the chosen engine; results in job order.
+
+    ``models``: whether any article is expected to be computed (else local workers start
+    without loading the models; one that meets a damaged stored result loads them then).
+    """
+    if options.scheduler:
+        with _dask_client(options) as client:
+            n = max(1, len(client.scheduler_info().get("workers", {})))
+            info.update(engine="dask", workers=n)
+            remote = client.scatter(settings, broadcast=True)
+            yield from _ordered(
+                lambda job: client.submit(run_piece, job, remote, renderer, encoded,
+                                          pure=False),
+                jobs, window=2 * n)
+        return
+    workers = min(_local_jobs(options), n_jobs) or 1
+    if workers == 1:
+        info.update(engine="serial", workers=1)
+        for job in jobs:
+            yield run_piece(job, settings, renderer, encoded)
+        return
+    info.update(engine="processes", workers=workers)
+    with _process_pool(workers, settings, models) as pool:
+        yield from _ordered(lambda job: pool.submit(run_piece, job, None, renderer, encoded),
+                            jobs, window=2 * workers)
+
+
+def _analyse_pieces(tasks: list[ArticleTask], keys: list[str], settings: StageSettings,
+                    options: RunOptions, sink: object, store: object | None) -> dict:
+    """:func:`analyse_articles` with a rendering sink: pieces built and rendered by the
+    workers (:func:`run_piece`), written and kept by ``sink.accept`` here.
+
+    Returns the run's statistics and summaries (``stats``, ``summaries``).
+    """
+    from tqdm import tqdm
+
+    # Only the keys' presence is checked here; the bytes are checked where they are
+    # decoded, and a damaged entry is computed there.
+    present = store.present_keys(keys) if store is not None else set()  # type: ignore[attr-defined]
+    workers = max(1, _local_jobs(options) if not options.scheduler else 1)
+    # Pieces of at most SINK_ARTICLES, and at least one per worker on a small corpus.
+    size = max(1, min(SINK_ARTICLES, -(-len(tasks) // workers)))
+    n_jobs = -(-len(tasks) // size)
+    info = {"engine": "none", "workers": 0}
+    seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
+    summaries: dict[str, dict] = {}
+    computed, chars, new = 0, 0, {}
+    bar = tqdm(total=len(tasks), desc="analysing", unit="article",
+               disable=not options.progress, leave=False, smoothing=0.1)
+    jobs = _piece_jobs(tasks, keys, size, store, present)
+    for result in _run_pieces(jobs, n_jobs, settings, sink.renderer, options,  # type: ignore[attr-defined]
+                              info, encoded=store is not None,
+                              models=len(present) < len(tasks)):
+        new.update(result["new"])
+        if store is not None and len(new) >= CACHE_SLICE:
+            store.put_many(new)  # type: ignore[attr-defined]
+            new = {}
+        for stage, s in result["seconds"].items():
+            seconds[stage] += s
+        computed += len(result["computed"])
+        chars += result["chars_computed"]
+        summaries.update(result["summaries"])
+        sink.accept(result["rendered"])  # type: ignore[attr-defined]
+        bar.update(len(result["summaries"]))
+    if store is not None and new:
+        store.put_many(new)  # type: ignore[attr-defined]
+    bar.close()
+    stats = {"articles": len(tasks), "computed": computed, "cached": len(tasks) - computed,
+             "engine": info["engine"], "workers": info["workers"],
+             "chars_computed": chars, "stage_seconds": seconds}
+    return {"stats": stats, "summaries": summaries}
 
 
 #: Strings up to this length are shared between rows (:func:`assemble`): ids, tokens, kinds,

@@ -17,7 +17,8 @@ come in key order. Both are checked on every piece; a piece that breaks them rai
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,62 @@ class SpoolError(RuntimeError):
     (a column changed type, or the piece is out of key order)."""
 
 
+@dataclass
+class RenderedTable:
+    """One piece of one table, sorted and rendered, ready to be appended to its files.
+
+    Made by :func:`render_table` wherever the piece was built (a worker process, so that the
+    process writing the files does no more than write them); checked and written by
+    :meth:`TableSpool.write`.
+
+    Attributes
+    ----------
+    prototype : DataFrame
+        Zero-row frame with the piece's columns and dtypes.
+    first_doc, last_doc : str
+        Smallest and largest ``doc_id`` of the piece.
+    n_rows : int
+        Rows in the piece.
+    csv_chunks : list of str or None
+        :func:`framing.output.csv_chunks` of the piece (header first, after the BOM of
+        spreadsheet CSV); None when no CSV is written.
+    arrow : pyarrow.Table or None
+        The piece as an Arrow table, when Parquet is written.
+    """
+
+    prototype: pd.DataFrame
+    first_doc: str
+    last_doc: str
+    n_rows: int
+    csv_chunks: list[str] | None = None
+    arrow: object | None = None
+
+
+def render_table(name: str, df: pd.DataFrame, *, csv: bool = True, excel: bool = False,
+                 parquet: bool = False) -> RenderedTable | None:
+    """Sort one piece of a table by its keys and render it (None for a piece with no row).
+
+    Whole articles in a piece and ``doc_id`` as the first key make the piece's sorted rows
+    a contiguous stretch of the sorted whole table.
+    """
+    from framing.analyze import sort_table  # the one sorting rule of written tables
+
+    if df.empty:
+        return None
+    df = sort_table(name, df)
+    doc = df["doc_id"]
+    arrow = None
+    if parquet:
+        import pyarrow as pa
+
+        arrow = pa.Table.from_pandas(df, preserve_index=False)
+    return RenderedTable(
+        prototype=df.iloc[:0].copy(), first_doc=str(doc.iloc[0]), last_doc=str(doc.iloc[-1]),
+        n_rows=len(df), csv_chunks=output.csv_chunks(df, excel=excel) if csv else None,
+        arrow=arrow,
+    )
+
+
 class TableSpool:
     """One table, written to ``folder/NAME.csv`` (and ``NAME.parquet``) piece by piece.
 
@@ -40,12 +97,14 @@ class TableSpool:
         Table name (the file stem).
     folder : path
         Folder the files are written into (the run's staging folder).
+    csv, excel, parquet : bool
+        Which files to write: machine CSV (or spreadsheet CSV with ``excel``), Parquet.
+
+    Notes
+    -----
     The rows are put in the table's key order (:func:`framing.analyze.sort_table`); the
     first key is ``doc_id`` and every piece holds whole articles, so pieces must follow each
     other in ``doc_id`` order.
-
-    csv, excel, parquet : bool
-        Which files to write: machine CSV (or spreadsheet CSV with ``excel``), Parquet.
 
     Attributes
     ----------
@@ -76,40 +135,40 @@ class TableSpool:
             out.append(self.folder / f"{self.name}.parquet")
         return out
 
-    def _check(self, df: pd.DataFrame) -> pd.DataFrame:
-        if self.prototype is None:
-            return df
+    def _check(self, part: RenderedTable) -> None:
         proto = self.prototype
-        if list(df.columns) != list(proto.columns):
-            raise SpoolError(f"{self.name}: a piece has columns {list(df.columns)}, the table "
-                             f"has {list(proto.columns)}")
-        for col in df.columns:
-            want, got = proto[col].dtype, df[col].dtype
-            if got != want:
-                raise SpoolError(
-                    f"{self.name}.{col}: dtype {got} in the rows of {df['doc_id'].iloc[0]}.., "
-                    f"{want} before; written piece by piece the file would differ from the "
-                    "whole table"
-                )
-        return df
-
-    def _in_key_order(self, df: pd.DataFrame) -> pd.DataFrame:
-        from framing.analyze import sort_table  # the one sorting rule of written tables
-
-        first = str(df["doc_id"].iloc[0])
-        if self._last_doc is not None and first <= self._last_doc:
-            raise SpoolError(f"{self.name}: rows of {first} arrive after those of "
+        if proto is not None:
+            got = part.prototype
+            if list(got.columns) != list(proto.columns):
+                raise SpoolError(f"{self.name}: a piece has columns {list(got.columns)}, the "
+                                 f"table has {list(proto.columns)}")
+            for col in got.columns:
+                want, have = proto[col].dtype, got[col].dtype
+                if have != want:
+                    raise SpoolError(
+                        f"{self.name}.{col}: dtype {have} in the rows of {part.first_doc}.., "
+                        f"{want} before; written piece by piece the file would differ from "
+                        "the whole table"
+                    )
+        if self._last_doc is not None and part.first_doc <= self._last_doc:
+            raise SpoolError(f"{self.name}: rows of {part.first_doc} arrive after those of "
                              f"{self._last_doc}; pieces must come in doc_id order")
-        self._last_doc = str(df["doc_id"].iloc[-1])
-        return sort_table(self.name, df)
+        if (self.csv and part.csv_chunks is None) or (self.parquet and part.arrow is None):
+            raise SpoolError(f"{self.name}: a piece was rendered for other file formats")
 
     def append(self, df: pd.DataFrame) -> None:
         """Write the rows of ``df`` (whole articles, later in ``doc_id`` than any before)."""
-        if df.empty:
-            return
-        df = self._in_key_order(self._check(df))
+        part = render_table(self.name, df, csv=self.csv, excel=self.excel,
+                            parquet=self.parquet)
+        if part is not None:
+            self.write(part)
+
+    def write(self, part: RenderedTable) -> None:
+        """Append one rendered piece (:func:`render_table` with this spool's formats)."""
+        self._check(part)
+        self._last_doc = part.last_doc
         if self.csv:
-            chunks = output.csv_chunks(df, excel=self.excel)
+            chunks = part.csv_chunks or []
             if self._csv_file is None:
                 self._csv_file = open(self.folder / f"{self.name}.csv", "wb")  # noqa: SIM115
             else:  # BOM (spreadsheet CSV) and header were written with the first piece
@@ -121,22 +180,23 @@ class TableSpool:
                     self._csv_file.flush()
                     kill_point(f"write:{self.name}.csv:partial")
         if self.parquet:
-            self._parquet_append(df)
+            self._parquet_write(part.arrow)
         if self.prototype is None:
-            self.prototype = df.iloc[:0].copy()
-        self.n_rows += len(df)
+            self.prototype = part.prototype
+        self.n_rows += part.n_rows
 
-    def _parquet_append(self, df: pd.DataFrame) -> None:
-        import pyarrow as pa
+    def _parquet_write(self, table: object) -> None:
         import pyarrow.parquet as pq
 
         if self._parquet is None:
-            table = pa.Table.from_pandas(df, preserve_index=False)
             self._parquet = pq.ParquetWriter(self.folder / f"{self.name}.parquet",
-                                             table.schema)
+                                             table.schema)  # type: ignore[attr-defined]
         else:
-            table = pa.Table.from_pandas(df, schema=self._parquet.schema,
-                                         preserve_index=False)
+            schema = self._parquet.schema
+            # A column with no value in this piece (all missing) is typed null by Arrow;
+            # the file keeps the first piece's types, as a whole-table conversion would.
+            if not table.schema.equals(schema, check_metadata=False):  # type: ignore[attr-defined]
+                table = table.cast(schema)  # type: ignore[attr-defined]
         self._parquet.write_table(table)
 
     def close(self) -> None:
@@ -165,6 +225,66 @@ class TableSpool:
         self.prototype = df.iloc[:0].copy()
 
 
+@dataclass(frozen=True)
+class PieceRenderer:
+    """What a :class:`PieceRouter` does to a piece before anything is written or kept.
+
+    It holds only settings and module-level functions, so it can be sent to worker
+    processes (:func:`framing.engine.analyse_articles` renders each piece where it was
+    built); :meth:`PieceRouter.accept` then only writes and keeps.
+
+    Attributes
+    ----------
+    spooled : tuple of str
+        Tables rendered for their files (:func:`render_table`).
+    keep : frozenset of str
+        Tables kept whole by the router.
+    derive : tuple
+        ``(table, new name, function)``: the function's result on the piece's table is kept
+        under the new name.
+    consume : frozenset of str
+        Tables handed as they are to the router's consumers.
+    stash : tuple
+        ``(table, columns, keys)``: the wide columns taken out of a kept table
+        (:class:`ColumnStash`).
+    csv, excel, parquet : bool
+        File formats of the spooled tables.
+    """
+
+    spooled: tuple[str, ...] = ()
+    keep: frozenset[str] = frozenset()
+    derive: tuple[tuple[str, str, Callable], ...] = ()
+    consume: frozenset[str] = frozenset()
+    stash: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    csv: bool = True
+    excel: bool = False
+    parquet: bool = False
+
+    def render(self, piece: dict[str, pd.DataFrame]) -> dict[str, dict]:
+        """The piece's tables, rendered: ``spooled`` (name → :class:`RenderedTable`),
+        ``kept`` (name → DataFrame, stashed columns removed), ``stashed`` (name →
+        ``(JSON line, column order)``), ``consumed`` (name → DataFrame)."""
+        out: dict[str, dict] = {"spooled": {}, "kept": {}, "stashed": {}, "consumed": {}}
+        stash = {name: (cols, keys) for name, cols, keys in self.stash}
+        for name, df in sorted(piece.items()):
+            if name in self.spooled:
+                part = render_table(name, df, csv=self.csv, excel=self.excel,
+                                    parquet=self.parquet)
+                if part is not None:
+                    out["spooled"][name] = part
+            for table, new, fn in self.derive:
+                if table == name:
+                    out["kept"][new] = fn(df)
+            if name in self.consume:
+                out["consumed"][name] = df
+            if name in self.keep:
+                if name in stash:
+                    line, order, df = stash_split(df, *stash[name])
+                    out["stashed"][name] = (line, order)
+                out["kept"][name] = df
+        return out
+
+
 class PieceRouter:
     """The ``sink`` of :func:`framing.engine.analyse_articles`: sends each piece of each
     table to its spool (written at once, not kept), keeps the pieces of the tables the
@@ -180,15 +300,22 @@ class PieceRouter:
         Tables kept in memory whole (concatenated by :meth:`finish`).
     derive : dict
         Table name → ``(new name, function)``: the function's result on each piece of the
-        table is kept under the new name (e.g. the few columns a later stage needs).
+        table is kept under the new name (e.g. the few columns a later stage needs). The
+        function must be picklable (defined at module level): pieces may be rendered in
+        worker processes.
     consume : dict
         Table name → function called with each piece (which is then dropped), e.g. to fold
-        it into running counts.
+        it into running counts (called in this process).
     stash : dict
         Kept table name → :class:`ColumnStash` that takes its wide text columns out of each
         piece before it is kept.
     csv, excel, parquet : bool
         File formats of the spooled tables (:class:`TableSpool`).
+
+    Attributes
+    ----------
+    renderer : PieceRenderer
+        The picklable part; ``router(piece)`` is ``router.accept(router.renderer.render(piece))``.
     """
 
     def __init__(self, folder: str | Path, spooled: Iterable[str],
@@ -199,25 +326,31 @@ class PieceRouter:
                  excel: bool = False, parquet: bool = False) -> None:
         self.spools = {name: TableSpool(name, folder, csv=csv, excel=excel, parquet=parquet)
                        for name in sorted(spooled)}
-        self.keep = set(keep)
-        self.derive = dict(derive or {})
         self.consume = dict(consume or {})
         self.stash = dict(stash or {})
+        self.renderer = PieceRenderer(
+            spooled=tuple(sorted(spooled)), keep=frozenset(keep),
+            derive=tuple((name, new, fn) for name, (new, fn) in sorted((derive or {}).items())),
+            consume=frozenset(self.consume),
+            stash=tuple((name, tuple(s.columns), tuple(s.keys))
+                        for name, s in sorted(self.stash.items())),
+            csv=csv, excel=excel, parquet=parquet,
+        )
         self._kept: dict[str, list[pd.DataFrame]] = {}
 
     def __call__(self, piece: dict[str, pd.DataFrame]) -> None:
-        for name, df in sorted(piece.items()):
-            if name in self.spools:
-                self.spools[name].append(df)
-            if name in self.derive:
-                new, fn = self.derive[name]
-                self._kept.setdefault(new, []).append(fn(df))  # type: ignore[operator]
-            if name in self.consume:
-                self.consume[name](df)  # type: ignore[operator]
-            if name in self.keep:
-                if name in self.stash:
-                    df = self.stash[name].take(df)
-                self._kept.setdefault(name, []).append(df)
+        self.accept(self.renderer.render(piece))
+
+    def accept(self, rendered: dict[str, dict]) -> None:
+        """Write and keep one piece rendered by :attr:`renderer` (pieces in ``doc_id`` order)."""
+        for name, part in sorted(rendered["spooled"].items()):
+            self.spools[name].write(part)
+        for name, (line, order) in sorted(rendered["stashed"].items()):
+            self.stash[name].put(line, order)
+        for name, df in sorted(rendered["consumed"].items()):
+            self.consume[name](df)  # type: ignore[operator]
+        for name, df in sorted(rendered["kept"].items()):
+            self._kept.setdefault(name, []).append(df)
 
     def finish(self, empty: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
         """Close the spools and return the kept tables.
@@ -244,6 +377,17 @@ class PieceRouter:
         """Table name → zero-row prototype, for every spooled table that was written."""
         return {name: s.prototype for name, s in self.spools.items()
                 if s.prototype is not None}
+
+
+def stash_split(df: pd.DataFrame, columns: Sequence[str], keys: Sequence[str]
+                ) -> tuple[str, list[str], pd.DataFrame]:
+    """One piece's stashed columns as a JSON line (keys first), the piece's column order,
+    and the piece without those columns (:class:`ColumnStash`)."""
+    import json
+
+    line = {c: df[c].tolist() for c in (*keys, *columns)}
+    return (json.dumps(line, ensure_ascii=False) + "\n", list(df.columns),
+            df.drop(columns=list(columns)))
 
 
 class ColumnStash:
@@ -277,15 +421,17 @@ class ColumnStash:
 
     def take(self, df: pd.DataFrame) -> pd.DataFrame:
         """Write the stashed columns of ``df`` and return ``df`` without them."""
-        import json
+        line, order, rest = stash_split(df, self.columns, self.keys)
+        self.put(line, order)
+        return rest
 
+    def put(self, line: str, order: list[str]) -> None:
+        """Write one piece's line made by :func:`stash_split` (``order``: its columns)."""
         if self.order is None:
-            self.order = list(df.columns)
-        elif list(df.columns) != self.order:
+            self.order = list(order)
+        elif list(order) != self.order:
             raise SpoolError(f"{self.path.name}: pieces with different columns")
-        line = {c: df[c].tolist() for c in (*self.keys, *self.columns)}
-        self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
-        return df.drop(columns=self.columns)
+        self._file.write(line)
 
     def discard(self) -> None:
         """Remove the stash file (nothing was stashed, or the table is not written)."""
