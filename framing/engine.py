@@ -603,7 +603,8 @@ def run_piece(job: PieceJob, settings: StageSettings | None, renderer: object,
     from framing.cache import decode, encode
 
     settings = settings or _WORKER_SETTINGS["settings"]
-    tables = Assembler()
+    # The piece is rendered and dropped here: sharing its short strings would save no memory.
+    tables = Assembler(share=False)
     seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
     summaries, new, computed, chars = {}, {}, [], 0
     for task, key in zip(job.tasks, job.keys, strict=True):
@@ -777,12 +778,12 @@ class Assembler:
 
     Each result's lists are packed (:class:`_Column`) when it is added, and the caller drops
     the result, so a large run holds the growing tables once, not every article's result as
-    well. Short
-    strings (ids, tokens, kinds, frame names) are shared: one object per distinct value.
+    well. With ``share``, short strings (ids, tokens, kinds, frame names) are shared: one
+    object per distinct value.
     """
 
-    def __init__(self) -> None:
-        self._shared = _Shared()
+    def __init__(self, share: bool = True) -> None:
+        self._shared = _Shared() if share else None
         self._tables: dict[str, dict[str, _Column]] = {}
 
     def add(self, result: dict) -> None:
@@ -800,7 +801,8 @@ class Assembler:
                 raise ValueError(f"{name}: articles returned different columns")
             for c, values in part.items():
                 first = values[0] if len(values) else None
-                if (isinstance(first, str) and len(first) <= SHARE_MAX_LEN
+                if (shared is not None and isinstance(first, str)
+                        and len(first) <= SHARE_MAX_LEN
                         and set(map(type, values)) == {str}):
                     # A column of strings, short ones judged by its first value: one object
                     # per distinct value. Type-checked first so that True and 1 (equal keys)
