@@ -370,8 +370,12 @@ class Tokenizer:
                 else self._cut(view, lo, hi)
             for offset, w, s, e in chunks:
                 words += w
-                starts += map(offset.__add__, s)
-                ends += map(offset.__add__, e)
+                if offset:
+                    starts += map(offset.__add__, s)
+                    ends += map(offset.__add__, e)
+                else:  # the first stretch of a view: no new int objects
+                    starts += s
+                    ends += e
         # Everything per token runs in C through map: one dict lookup for the form's
         # (kind, stop, entity), or None for white space, whose tokens compress() and
         # filter() drop; then the Token is built from the joined tuple.
