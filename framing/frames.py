@@ -61,7 +61,6 @@ codebook (:mod:`framing.codebook`). The rules, in the order they apply:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import operator
@@ -192,13 +191,27 @@ PARAGRAPH_COLUMNS: list[tuple[str, str, str]] = [
 
 def token_form(token: Token) -> str:
     """Matching form of a token: its analysis text without white space, Latin lower-cased."""
-    return _matching_form(token.text)
+    return _FORMS[token.text]
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _matching_form(text: str) -> str:
-    # Cached: a corpus has far fewer distinct token texts than tokens.
-    return "".join(_lower1(ch) for ch in text if not ch.isspace())
+#: Token texts whose matching form :data:`_FORMS` keeps (bounds memory).
+FORM_CACHE_SIZE = 1 << 18
+
+
+class _FormCache(dict):
+    """Token text → matching form, computed on first sight (a corpus has far fewer distinct
+    token texts than tokens). A dict whose misses fill it (``__missing__``), so that a
+    paragraph's lookups run through ``map`` in C; at most :data:`FORM_CACHE_SIZE` entries.
+    """
+
+    def __missing__(self, text: str) -> str:
+        form = "".join(_lower1(ch) for ch in text if not ch.isspace())
+        if len(self) < FORM_CACHE_SIZE:
+            self[text] = form
+        return form
+
+
+_FORMS = _FormCache()
 
 
 def is_word(token: Token) -> bool:
@@ -437,12 +450,17 @@ class _Lexicon:
     rank : dict of str to int
         Position of each term form in ``index``: split rows come in this order (term by
         term, as the split check was first written), before they are sorted by offset.
-    longest : re.Pattern
-        Matches the first character of the longest term form starting at a position, with
-        the rest of the form in a look-ahead group (so that matches may overlap): one
-        alternative per first character, ``c(?=(rest1|rest2|...))`` with the rests longest
-        first (and optional when ``c`` alone is a term). Each alternative begins with a
-        literal, so the engine skips to candidate characters without leaving C.
+    longest : tuple of re.Pattern
+        Together they match, at each position where a term form starts, the first character
+        of the longest one, with the rest of the form in a look-ahead group (so that matches
+        may overlap): one alternative per first character, ``c(?=(rest1|rest2|...))`` with
+        the rests longest first (and optional when ``c`` alone is a term). Each alternative
+        begins with a literal, so the engine skips to candidate characters without leaving
+        C. The alternatives are shared out, in order, among patterns of at most
+        :data:`BRANCHES_PER_PATTERN` each (one per first character, so each position is
+        matched by one pattern at most): at a candidate character the engine tries the
+        alternatives one after the other, and with hundreds of them that costs more than a
+        few more passes over the text.
     heads : dict of str to tuple of str
         For each term form, the term forms that are prefixes of it, itself included: the
         terms that occur where its longest match does.
@@ -458,12 +476,16 @@ class _Lexicon:
     index: dict[str, list[tuple[str, Term]]]
     prefixes: frozenset[str]
     rank: dict[str, int]
-    longest: re.Pattern[str]
+    longest: tuple[re.Pattern[str], ...]
     heads: dict[str, tuple[str, ...]]
     latin_edges: frozenset[str]
     negation: _Negation
     frame_ids: tuple[str, ...]
 
+
+#: Most alternatives in one pattern of :attr:`_Lexicon.longest` (measured on the shipped
+#: codebook, 195 first characters: 4 patterns take half the time of one).
+BRANCHES_PER_PATTERN = 50
 
 #: Prepared lexicons by ``id(codebook)``; each entry keeps its codebook alive, so an id is
 #: never reused while its entry exists, and the ``is`` check below rules out a stale one.
@@ -493,7 +515,8 @@ def _lexicon(codebook: Codebook) -> _Lexicon:
         index=index,
         prefixes=codebook.prefixes,
         rank={form: r for r, form in enumerate(index)},
-        longest=re.compile("|".join(alternatives) or "(?!)"),  # (?!): no term, no match
+        longest=tuple(re.compile("|".join(alternatives[i : i + BRANCHES_PER_PATTERN]))
+                      for i in range(0, len(alternatives), BRANCHES_PER_PATTERN)),
         heads={form: tuple(h for h in index if form.startswith(h)) for form in index},
         latin_edges=frozenset(f for f in index if _ascii_alnum(f[0]) or _ascii_alnum(f[-1])),
         negation=_Negation.of(codebook.negation),
@@ -509,7 +532,7 @@ def _match_scored(unit: ParagraphUnit, lex: _Lexicon, n_tokens: int) -> UnitMatc
     """:func:`match_unit` of a unit known to be scored, with ``n_word_tokens`` given."""
     out = UnitMatch(n_tokens=n_tokens)
     tokens, text = unit.tokens, unit.text
-    forms = list(map(_matching_form, map(_TEXT, tokens)))  # map: no bytecode per token
+    forms = list(map(_FORMS.__getitem__, map(_TEXT, tokens)))  # map: no bytecode per token
     spans = _match_spans(forms, lex.prefixes, lex.index)
     key = {"doc_id": unit.doc_id, "para_id": unit.para_id}
     hit_spans: set[tuple[int, int]] = set()
@@ -553,7 +576,7 @@ def _all_occurrences(view: str, squeezed: str, where: Sequence[int], lex: _Lexic
     """Every occurrence of every term form in a squeezed view, found in one pass.
 
     Equals :func:`_occurrences_in` for each form of the lexicon in turn, but instead of
-    one substring search per term (hundreds per paragraph), one regular expression finds
+    one substring search per term (hundreds per paragraph), a few regular expressions find
     the longest term at each position where one starts (:attr:`_Lexicon.longest`); every
     other term occurring there is a prefix of it (:attr:`_Lexicon.heads`). So every
     occurrence, overlapping ones included, is found.
@@ -575,7 +598,7 @@ def _all_occurrences(view: str, squeezed: str, where: Sequence[int], lex: _Lexic
     """
     heads, rank, latin = lex.heads, lex.rank, lex.latin_edges
     found = []
-    for m in lex.longest.finditer(squeezed):
+    for m in itertools.chain.from_iterable(p.finditer(squeezed) for p in lex.longest):
         p = m.start()
         k = m.lastindex  # the group of the alternative that matched: the rest of the form
         longest = squeezed[p:m.end(k)] if k else m.group()
@@ -752,16 +775,24 @@ def dominant_frame(weights: dict[str, float], threshold: float,
         return "", 0.0, ""
     top = float(max(weights.values()))
     # Weights are sums of codebook weights; rounding guards against float noise (0.1 + 0.2).
-    present = [f for f, w in weights.items() if w > 0 and round(w - threshold, 9) >= 0]
+    present = [f for f, w in weights.items() if w > 0 and _round9(w - threshold) >= 0]
     if not present:
         return "", top, ""
     rank = weights if strengths is None else strengths
     ranks = [rank.get(f, 0.0) for f in present]
     best = max(ranks)
-    tied = sorted(f for f, r in zip(present, ranks, strict=True) if round(r - best, 9) == 0)
+    tied = sorted(f for f, r in zip(present, ranks, strict=True) if _round9(r - best) == 0)
     if len(tied) == 1:
         return tied[0], float(weights[tied[0]]), ""
     return "", top, "|".join(tied)
+
+
+def _round9(x: float) -> float:
+    """``round(x, 9)`` where its sign and whether it is zero can differ from ``x``'s (only
+    within 1e-9 of zero), else ``x``. Only those two facts are used (``>= 0``, ``== 0``), and
+    ``round`` with digits is slow (it goes through the decimal digits of ``x``).
+    """
+    return round(x, 9) if -1e-9 < x < 1e-9 else x
 
 
 def score_article(units: list[ParagraphUnit], codebook: Codebook) -> dict[str, list[dict]]:

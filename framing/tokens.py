@@ -43,9 +43,12 @@ import csv
 import functools
 import hashlib
 import importlib.util
+import itertools
 import logging
+import operator
 import os
 import re
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -63,10 +66,13 @@ DOMAIN_WORD_FREQ = 2000
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-._+&/']*\Z|[0-9]+[A-Za-z][A-Za-z0-9\-._+&/']*\Z")
 _NUMBER = re.compile(r"[0-9０-９.,，%％~～\-+]+\Z")
 
-#: jieba's block pattern (``jieba.re_han_default``): each block is segmented on its own.
-_JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
-#: A jieba block that is purely Han: the only kind handed to rjieba.
-_PURE_HAN = re.compile("[\u4E00-\u9FD5]+\\Z")
+#: Characters of jieba's blocks (``jieba.re_han_default``): each block is segmented on its own.
+_BLOCK_CHARS = "\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-"
+#: A jieba block that is not purely Han: the blocks cut by jieba, the rest going to rjieba.
+#: The look-behind makes a match start at a block's start; the possessive Han run then needs
+#: one other block character, so a pure Han block fails at once (linear time).
+_MIXED_BLOCK = re.compile(f"(?<![{_BLOCK_CHARS}])[\u4E00-\u9FD5]*+[a-zA-Z0-9+#&\\._%\\-]"
+                          f"[{_BLOCK_CHARS}]*")
 #: Characters jieba-rs puts inside its blocks but jieba does not (so the two would cut the
 #: text around them differently): a text containing one is segmented by jieba alone.
 _RS_ONLY_BLOCK = re.compile("[\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF]")
@@ -223,8 +229,8 @@ class Tokenizer:
         self._han_words = sorted(w for w in terms if all(count_han(ch) for ch in w))
         self._jieba: jieba.Tokenizer | None = None
         self._rs: object | None = None
-        self._forms: dict[str, tuple[str, bool, str] | None] = {}
-        self._blocks: dict[str, list[tuple[int, int]]] = {}
+        self._forms = _FormInfo(self.aliases)
+        self._blocks: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
 
     @property
     def dictionary_hashes(self) -> dict[str, str]:
@@ -298,47 +304,41 @@ class Tokenizer:
             pieces.append((pos, len(view), False))
         return pieces
 
-    def _cut(self, view: str, lo: int, hi: int) -> list[tuple[int, int]]:
-        """Segment ``view[lo:hi]`` (no protected entry inside); spans index ``view``."""
-        tk = self._tk()
-        if self.backend != "rjieba" or _RS_ONLY_BLOCK.search(view, lo, hi):
-            return [(lo + s, lo + e) for _w, s, e in tk.tokenize(view[lo:hi], HMM=self.hmm)]
+    def _cut(self, view: str, lo: int, hi: int) -> list[_Chunk]:
+        """Segment ``view[lo:hi]`` (no protected entry inside) into chunks of tokens.
+
+        Each chunk is ``(offset, words, starts, ends)``: the words of one stretch of the
+        view, with offsets relative to ``offset`` (an offset in ``view``). Columns rather
+        than one tuple per token, so that :meth:`tokenize_view` moves them in bulk.
+        """
+        text = view[lo:hi]
+        if self.backend != "rjieba" or _RS_ONLY_BLOCK.search(text):
+            return [(lo, *_columns(self._tk().tokenize(text, HMM=self.hmm)))]
         rs = self._rjieba()
-        spans: list[tuple[int, int]] = []
+        chunks: list[_Chunk] = []
         # jieba cuts each block on its own, so the text splits at block edges: stretches
         # without a non-Han block go to rjieba, the non-Han blocks to jieba.
-        pos = lo
-        for m in _JIEBA_BLOCK.finditer(view, lo, hi):
-            if _PURE_HAN.match(m.group()):
-                continue
+        pos = 0
+        for m in _MIXED_BLOCK.finditer(text):
             if pos < m.start():
-                spans += [(pos + s, pos + e)
-                          for _w, s, e in rs.tokenize(view[pos:m.start()], "default", self.hmm)]
-            spans += [(m.start() + s, m.start() + e) for s, e in self._jieba_block(m.group())]
+                stretch = rs.tokenize(text[pos:m.start()], "default", self.hmm)
+                chunks.append((lo + pos, *_columns(stretch)))
+            chunks.append((lo + m.start(), *self._jieba_block(m.group())))
             pos = m.end()
-        if pos < hi:
-            spans += [(pos + s, pos + e)
-                      for _w, s, e in rs.tokenize(view[pos:hi], "default", self.hmm)]
-        return spans
+        if pos < len(text):
+            chunks.append((lo + pos, *_columns(rs.tokenize(text[pos:], "default", self.hmm))))
+        return chunks
 
-    def _jieba_block(self, block: str) -> list[tuple[int, int]]:
-        """jieba's spans of one block (memoised: ``2025``, ``Meta`` or ``GPT-4`` recur)."""
-        spans = self._blocks.get(block)
-        if spans is None:
-            spans = [(s, e) for _w, s, e in self._tk().tokenize(block, HMM=self.hmm)]
+    def _jieba_block(self, block: str) -> tuple[tuple[str, ...], tuple[int, ...],
+                                                 tuple[int, ...]]:
+        """jieba's ``(words, starts, ends)`` of one block (memoised: ``2025``, ``Meta`` or
+        ``GPT-4`` recur)."""
+        cut = self._blocks.get(block)
+        if cut is None:
+            cut = _columns(self._tk().tokenize(block, HMM=self.hmm))
             if len(self._blocks) < FORM_CACHE_SIZE:
-                self._blocks[block] = spans
-        return spans
-
-    def _describe(self, form: str) -> tuple[str, bool, str] | None:
-        """``(kind, stop, entity)`` of a token form, or None for white space (memoised)."""
-        info = self._forms.get(form, False)
-        if info is False:
-            info = (token_kind(form), form in stopwords(), self.aliases.get(form, "")) \
-                if form.strip() else None
-            if len(self._forms) < FORM_CACHE_SIZE:
-                self._forms[form] = info
-        return info
+                self._blocks[block] = cut
+        return cut
 
     def tokenize(self, text: str) -> list[Token]:
         """Tokenise a text (any script).
@@ -362,15 +362,59 @@ class Tokenizer:
         Offsets index ``view``, which has the original text's length, so they index the
         original too. Callers that hold the view already save a second conversion.
         """
-        out = []
-        describe = self._describe
+        words: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
         for lo, hi, protected in self._pieces(view):
-            for s, e in ([(lo, hi)] if protected else self._cut(view, lo, hi)):
-                tok = view[s:e]
-                info = describe(tok)
-                if info is not None:
-                    out.append(Token(tok, s, e, *info))
-        return out
+            chunks = [(lo, (view[lo:hi],), (0,), (hi - lo,))] if protected \
+                else self._cut(view, lo, hi)
+            for offset, w, s, e in chunks:
+                words += w
+                if offset:
+                    starts += map(offset.__add__, s)
+                    ends += map(offset.__add__, e)
+                else:  # the first stretch of a view: no new int objects
+                    starts += s
+                    ends += e
+        # Everything per token runs in C through map: one dict lookup for the form's
+        # (kind, stop, entity), or None for white space, whose tokens compress() and
+        # filter() drop; then the Token is built from the joined tuple.
+        infos = list(map(self._forms.__getitem__, words))
+        rows = itertools.compress(zip(words, starts, ends, strict=True), infos)
+        return list(map(_new_token, map(operator.add, rows, filter(None, infos))))
+
+
+#: One stretch of a cut view: ``(offset, words, starts, ends)``, offsets relative to
+#: ``offset`` (:meth:`Tokenizer._cut`).
+_Chunk = tuple[int, Sequence[str], Sequence[int], Sequence[int]]
+
+#: A Token from one tuple of its six fields, made in C (``Token._make`` without its length
+#: check, which every caller here satisfies by construction).
+_new_token = functools.partial(tuple.__new__, Token)
+
+
+def _columns(triples: Iterable[tuple[str, int, int]]) -> tuple[tuple, tuple, tuple]:
+    """``(word, start, end)`` triples → ``(words, starts, ends)``."""
+    cols = tuple(zip(*triples, strict=True))
+    return cols if cols else ((), (), ())  # type: ignore[return-value]
+
+
+class _FormInfo(dict):
+    """Token form → ``(kind, stop, entity)``, or None for white space, computed on first
+    sight. The misses fill the dict themselves (``__missing__``), so a paragraph's lookups run
+    through ``map`` in C. At most :data:`FORM_CACHE_SIZE` forms are kept (bounds memory).
+    """
+
+    def __init__(self, aliases: dict[str, str]) -> None:
+        super().__init__()
+        self.aliases = aliases
+
+    def __missing__(self, form: str) -> tuple[str, bool, str] | None:
+        info = (token_kind(form), form in stopwords(), self.aliases.get(form, "")) \
+            if form.strip() else None
+        if len(self) < FORM_CACHE_SIZE:
+            self[form] = info
+        return info
 
 
 @functools.lru_cache(maxsize=1)
