@@ -24,7 +24,8 @@ when it passes :func:`snownlp_gate`: not a sign-off, not empty, at least
 and ``sentiment_snownlp_reason`` says why (``signoff``, ``empty``, ``no_chinese``,
 ``too_few_han_chars``, ``low_han_share``).
 
-The per-article entry point is :func:`score_article`; corpus-wide tables come from
+The per-article entry point is :func:`score_article` (:func:`score_articles` for a batch
+of articles, the same rows at a lower cost); corpus-wide tables come from
 :func:`sentiment_agreement`, :func:`entity_sentiment`, :func:`sentiment_arcs`,
 :func:`frame_sentiment` and :func:`tone_validation`; :func:`preferred_scorer` says which
 scorer figures and summaries should show by default.
