@@ -51,7 +51,8 @@ same single IEEE addition SnowNLP makes, the new score is the maximum of the fou
 predecessor kept is the first one that reaches it (SnowNLP's first strict maximum, the
 first one when all are ``-inf``); a character the model never saw keeps the last
 predecessor with nothing added. The transition tables come from the same arrays and
-logarithms as the one-run search, looked up once per character triple and kept (bounded).
+logarithms as the one-run search, read for every character of the runs at once (binary
+searches in the sorted model arrays, queries sorted first).
 Tested bit for bit against the one-run search and SnowNLP on every training line.
 
 **Loading.** SnowNLP's segmenter model is a 13 MB gzip of a marshalled dict of 1.3 million
@@ -108,13 +109,13 @@ _BOS = "\x00"
 _NEG = float("-inf")
 #: Distinct Han runs whose segmentation is kept (runs repeat a lot in news text).
 _RUN_CACHE_SIZE = 200_000
-#: Distinct character pairs (and triples) whose transition tables are kept.
+#: Distinct character pairs (and triples) whose transition tables the one-run search keeps.
 _PAIR_CACHE_SIZE = 200_000
 #: Most characters whose runs :meth:`_Segmenter.segment_many` searches in one lockstep group
-#: (its tables take 640 bytes per character); a longer run is searched on its own.
-_BATCH_CHARS = 8192
-#: Most character triples whose lockstep tables (512 bytes each) are kept at a time.
-_TRIPLE_ROWS = 50_000
+#: (its tables take about 800 bytes per character, 13 MB at this size; measured on news, a
+#: group of 16,384 costs about 10 % less per character than one of 8,192, a larger one no
+#: less); a longer run is searched on its own.
+_BATCH_CHARS = 16384
 #: The code points SnowNLP's Han runs are made of (U+4E00 to U+9FA5).
 _HAN_LO, _HAN_HI = 0x4E00, 0x9FA5
 #: Per previous tag a, the state indices a*4+b of the four next tags b.
@@ -122,6 +123,9 @@ _ROWS = tuple(tuple(range(a * 4, a * 4 + 4)) for a in range(4))
 #: A rounding tie between two predecessors x < x' is impossible when x' - x exceeds
 #: (|x| + |x'| + |lp|) times this: twice what rounding both sums (2**-53 each) can close.
 _TIE_MARGIN = 2.0**-50
+#: Index of the first set bit of 0-7 (bit z: predecessor z reaches the best score), 3 if
+#: none is set (then only the fourth can).
+_FIRST_TRUE = np.array([3, 0, 1, 0, 2, 0, 1, 0], dtype=np.int64)
 #: Bits of a code point in a packed character pair (all of Unicode fits in 21).
 _CP_BITS = 21
 #: Bits of a trigram key (code point of c0 times 64 plus three tags) in a packed trigram.
@@ -220,16 +224,6 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     owner = np.repeat(np.arange(len(lo)), size)
     index = np.arange(int(size.sum())) + np.repeat(lo - (np.cumsum(size) - size), size)
     return owner, index
-
-
-def _grown(a: np.ndarray, size: int, cap: int) -> np.ndarray:
-    """``a``, or a copy with room for at least ``size`` rows (doubling, amortised O(1), but
-    not beyond ``cap`` rows unless ``size`` needs more)."""
-    if len(a) >= size:
-        return a
-    out = np.empty((max(size, min(2 * len(a), cap), 256), *a.shape[1:]), dtype=a.dtype)
-    out[:len(a)] = a
-    return out
 
 
 def _join_tags(run: str, tags: Iterable[int]) -> list[str]:
@@ -555,13 +549,6 @@ class _Segmenter:
         self._pair_code = (pairs[:, 0].astype(np.int64) << _CP_BITS) | pairs[:, 1]
         self._np: dict[str, np.ndarray] | None = None
         self._range = np.arange(0, dtype=np.int64)
-        # segment_many's tables of character pairs and triples (see _lockstep_rows).
-        self._bigram_index: dict[int, int] = {}
-        self._bigrams = np.empty((0, 4, 4), dtype=np.float64)
-        self._bigram_pair = np.empty(0, dtype=np.int64)
-        self._tri_index: dict[int, int] = {}
-        self._trigrams = np.empty((0, 4, 4, 4), dtype=np.float64)
-        self._tri_used = 0
         self._bi_start, self._tri_start = (_as_array(arrays["bi_start"]),
                                            _as_array(arrays["tri_start"]))
         self._bi_tag, self._bi_log = _as_array(arrays["bi_tag"]), _as_floats(arrays["bi_log"])
@@ -836,8 +823,9 @@ class _Segmenter:
         Everything is derived from the tables the one-run search uses, so both searches
         read the same floats: the unigram-only logs come from :meth:`_new_lone` (Python's
         logarithm), the bigram and trigram logs are the model arrays themselves (viewed,
-        not copied), and only two index arrays are new: the packed character pair of each
-        pair row and, per trigram, its pair row and key in one sortable integer.
+        not copied), and only index arrays are new: per trigram, its pair row and key in
+        one sortable integer, and the groups of trigrams that share a pair row and a first
+        character (their key and where each starts).
         """
         if self._np is not None:
             return self._np
@@ -856,108 +844,17 @@ class _Segmenter:
             "bi_start": np.frombuffer(self._bi_start, dtype=np.int64),
             "bi_tag": np.frombuffer(self._bi_tag, dtype=np.int64),
             "bi_log": np.frombuffer(self._bi_log, dtype=np.float64),
-            "tri_start": tri_start,
             # Sorted: the trigrams are sorted by pair row, then by key (< 2**27).
             "tri_code": (rows << _TRI_KEY_BITS) | np.frombuffer(self._tri_key, dtype=np.int64),
             "tri_log": np.frombuffer(self._tri_log, dtype=np.float64),
         }
+        # The trigrams of one pair row and one first character c0 form a group of
+        # consecutive entries: its key row << 21 | c0 (sorted, distinct) and its start.
+        prefix = self._np["tri_code"] >> 6
+        first = np.flatnonzero(np.diff(prefix, prepend=-1))  # none for a model without any
+        self._np["tri_prefix"] = prefix[first]
+        self._np["tri_group"] = np.append(first, len(prefix))
         return self._np
-
-    def _pair_rows(self, codes: np.ndarray) -> np.ndarray:
-        """Rows of :attr:`_bigrams` for packed pairs ``c1 << 21 | c2`` (c2 seen by the model).
-
-        Row ``[a, b]``: log(uni + bi) of tag a of c1 then tag b of c2, as :meth:`_pair` has
-        it. New pairs are computed together from the model arrays and kept (the caller,
-        :meth:`_lockstep_rows`, keeps their number bounded).
-        """
-        keys = codes.tolist()
-        index = self._bigram_index
-        rows = list(map(index.get, keys))
-        if None in rows:
-            self._add_pairs(np.array(sorted({k for k, r in zip(keys, rows, strict=True)
-                                             if r is None}), dtype=np.int64))
-            rows = list(map(index.__getitem__, keys))
-        return np.array(rows, dtype=np.int64)
-
-    def _add_pairs(self, codes: np.ndarray) -> None:
-        """Compute the rows of new packed pairs and index them (see :meth:`_pair_rows`)."""
-        t = self._batch_tables()
-        c1, c2 = codes >> _CP_BITS, codes & ((1 << _CP_BITS) - 1)
-        # An unseen bigram adds 0.0: the unigram-only log stands, for every tag of c1.
-        logs = np.empty((len(codes), 4, 4), dtype=np.float64)
-        logs[:] = t["lone"][c2 - _HAN_LO][:, None, :]
-        j = np.minimum(np.searchsorted(t["pair_code"], codes), len(t["pair_code"]) - 1)
-        hit = t["pair_code"][j] == codes
-        pair = np.where(hit, j, -1)
-        at = np.flatnonzero(hit)
-        owner, r = _ranges(t["bi_start"][j[at]], t["bi_start"][j[at] + 1])
-        k, tag, value = at[owner], t["bi_tag"][r], t["bi_log"][r]
-        bos = c1[k] == 0  # one begin-of-sentence "tag": its entry holds for every a
-        logs[k[~bos], tag[~bos] >> 2, tag[~bos] & 3] = value[~bos]
-        logs[k[bos], :, tag[bos] & 3] = value[bos, None]
-        # Keep the model pair only where some trigram ends in it.
-        pair[at] = np.where(t["tri_start"][j[at]] != t["tri_start"][j[at] + 1], j[at], -1)
-        first = len(self._bigram_index)
-        self._bigrams = _grown(self._bigrams, first + len(codes), _PAIR_CACHE_SIZE)
-        self._bigrams[first:first + len(codes)] = logs
-        self._bigram_pair = _grown(self._bigram_pair, first + len(codes), _PAIR_CACHE_SIZE)
-        self._bigram_pair[first:first + len(codes)] = pair
-        self._bigram_index.update(zip(codes.tolist(), range(first, first + len(codes)),
-                                      strict=True))
-
-    def _lockstep_rows(self, codes: np.ndarray) -> np.ndarray:
-        """The tables of packed triples ``c0 << 42 | c1 << 21 | c2`` (c2 seen by the model).
-
-        ``2 * row`` for a row of :attr:`_bigrams` (no trigram of the three characters
-        changes a log: the pair's table holds), ``2 * row + 1`` for a row of
-        :attr:`_trigrams`: ``[z, a, b]``, the pair's log or log(uni + bi + tri) where the
-        trigram term is not 0 (as :meth:`_triple` has it). One lookup per character; new
-        triples are computed together and kept: up to :data:`_PAIR_CACHE_SIZE` triples and
-        pairs and :data:`_TRIPLE_ROWS` trigram rows (512 bytes each), then all the tables
-        start again.
-        """
-        keys = codes.tolist()
-        index = self._tri_index
-        rows = list(map(index.get, keys))
-        if None in rows:
-            new = sorted({k for k, r in zip(keys, rows, strict=True) if r is None})
-            if (len(index) + len(new) > _PAIR_CACHE_SIZE
-                    or len(self._bigram_index) + len(new) > _PAIR_CACHE_SIZE
-                    or self._tri_used + len(new) > _TRIPLE_ROWS):
-                index.clear()  # its rows name pair rows: all start again together
-                self._bigram_index.clear()
-                self._tri_used = 0
-                new = sorted(set(keys))
-            self._add_triples(np.array(new, dtype=np.int64))
-            rows = list(map(index.__getitem__, keys))
-        return np.array(rows, dtype=np.int64)
-
-    def _add_triples(self, codes: np.ndarray) -> None:
-        """Compute the tables of new packed triples and index them (:meth:`_lockstep_rows`)."""
-        t = self._batch_tables()
-        pair_rows = self._pair_rows(codes & ((1 << (2 * _CP_BITS)) - 1))
-        c0 = codes >> (2 * _CP_BITS)
-        model_pair = self._bigram_pair[pair_rows]  # -1: no trigram ends in the pair
-        base = (model_pair << _TRI_KEY_BITS) | (c0 << 6)
-        lo = np.searchsorted(t["tri_code"], base)
-        hi = np.searchsorted(t["tri_code"], base + 64)
-        at = np.flatnonzero((model_pair >= 0) & (lo < hi))
-        logs = np.empty((len(at), 4, 4, 4), dtype=np.float64)
-        logs[:] = self._bigrams[pair_rows[at]][:, None]
-        owner, r = _ranges(lo[at], hi[at])
-        key, value = t["tri_code"][r] & 63, t["tri_log"][r]  # key: t0*16 + t1*4 + t2
-        flat = logs.reshape(len(at), 64)
-        bos = c0[at[owner]] == 0  # one begin-of-sentence "tag": the entry holds for every z
-        flat[owner[~bos], key[~bos]] = value[~bos]
-        for z in range(4):
-            flat[owner[bos], z * 16 + key[bos]] = value[bos]
-        first = self._tri_used
-        self._trigrams = _grown(self._trigrams, first + len(at), _TRIPLE_ROWS)
-        self._trigrams[first:first + len(at)] = logs
-        self._tri_used = first + len(at)
-        rows = pair_rows * 2
-        rows[at] = np.arange(first, first + len(at)) * 2 + 1
-        self._tri_index.update(zip(codes.tolist(), rows.tolist(), strict=True))
 
     def segment_many(self, runs: Sequence[str]) -> list[tuple[str, ...]]:
         """:meth:`segment_run` of each run, the Viterbi searches of many runs in lockstep.
@@ -1024,8 +921,10 @@ class _Segmenter:
         tags[last[two] - 1] = states[two] >> 2
         stride = len(tags)
         # The first predecessor z that reaches each state's best score, [a*4+b, k] flat.
-        top = top.reshape(4, 16 * stride)
-        back = np.where(top[0], 0, np.where(top[1], 1, np.where(top[2], 2, 3)))
+        # (Every entry of top is 0 or 1: three of them as the bits of an index into
+        # _FIRST_TRUE, which gives the first z set, or 3.)
+        bits = top.reshape(4, 16 * stride).view(np.uint8)
+        back = _FIRST_TRUE[bits[0] | (bits[1] << 1) | (bits[2] << 2)]
         at = self._arange(stride)  # the positions of step i: at[step_at[i]:][:counts[i]]
         for i, n, lo in zip(range(int(lens[0]) - 1, 1, -1), counts.tolist()[:1:-1],
                             step_at.tolist()[:1:-1], strict=True):
@@ -1041,6 +940,58 @@ class _Segmenter:
         if len(self._range) < n:
             self._range = np.arange(max(n, 2 * len(self._range)), dtype=np.int64)
         return self._range[:n]
+
+    def _lockstep_logs(self, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray,
+                       found: np.ndarray) -> np.ndarray:
+        """``logs[z, a, b, k]``: log-probability of tag b at position k after tags z, a.
+
+        Position k is character ``c2[k]`` after ``c1[k]`` and ``c0[k]`` (code point 0:
+        SnowNLP's begin-of-sentence symbol). The entries are those of :meth:`_pair` and
+        :meth:`_triple`, read straight from the model arrays for all positions at once:
+        the unigram-only logs of c2 for every (z, a); over them the bigram logs of the
+        pair (c1, c2) for every z (for every a too after the begin-of-sentence symbol, its
+        one "tag"); over those the trigram logs of (c0, c1, c2) where the trigram term is
+        not 0 (for every z after the begin-of-sentence symbol). A character the model never
+        saw has no log-probability (zeros, never read). The floats are copied, never
+        computed, so they are the one-run search's bit for bit. (Looked up anew each time:
+        news text repeats few character triples within a run of articles, so a cache of
+        them costs more than binary searches in C.)
+        """
+        t = self._batch_tables()
+        n = len(c2)
+        seen = np.flatnonzero(found)
+        # pair[a, b, k]: the unigram-only log of tag b of c2[k] (zeros for an unseen c2).
+        pair = np.empty((4, 4, n), dtype=np.float64)
+        pair[:] = t["lone"][c2 - _HAN_LO].T
+        # Binary searches in sorted order: far fewer cache misses in the big model arrays.
+        codes = (c1[seen] << _CP_BITS) | c2[seen]
+        order = np.argsort(codes)
+        at, codes = seen[order], codes[order]
+        j, hit = _lookup(t["pair_code"], codes)
+        at, j = at[hit], j[hit]  # positions whose pair has n-grams, and its model row
+        owner, r = _ranges(t["bi_start"][j], t["bi_start"][j + 1])
+        k, tag, value = at[owner], t["bi_tag"][r], t["bi_log"][r]
+        bos = c1[k] == 0
+        flat = pair.reshape(16, n)
+        flat[tag[~bos], k[~bos]] = value[~bos]
+        for a in range(4):  # the begin-of-sentence "tag" stands for every tag a
+            flat[a * 4 + (tag[bos] & 3), k[bos]] = value[bos]
+        logs = np.empty((4, 4, 4, n), dtype=np.float64)
+        logs[:] = pair
+        # The trigrams (c0, c1, c2) of each pair: keys model row << 27 | c0 << 6 | tags.
+        # Sorted, as j is and then c0 within a pair.
+        prefix = (j << _CP_BITS) | c0[at]
+        g, hit = _lookup(t["tri_prefix"], prefix)
+        at, g = at[hit], g[hit]
+        lo, hi = t["tri_group"][g], t["tri_group"][g + 1]
+        owner, r = _ranges(lo, hi)
+        k, key, value = at[owner], t["tri_code"][r] & 63, t["tri_log"][r]  # t0*16+t1*4+t2
+        bos = c0[k] == 0
+        flat = logs.reshape(64, n)
+        flat[key[~bos], k[~bos]] = value[~bos]
+        for z in range(4):  # the begin-of-sentence "tag" stands for every tag z
+            flat[z * 16 + key[bos], k[bos]] = value[bos]
+        return logs
 
     def _viterbi_lockstep(self, runs: list[str]
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -1081,26 +1032,14 @@ class _Segmenter:
         c1 = np.where(step >= 1, cp[at + 1], 0)  # 0: before the run's first character
         c0 = np.where(step >= 2, cp[at], 0)
         found = t["found"][c2 - _HAN_LO]
-        # rows[k, z, a, b]: log-probability of tag b at position k after tags z, a: the
-        # pair's (unigram-only where it has no bigram), or its triple's where a trigram
-        # changes some of them. A character the model never saw has none (zeros here).
-        rows = np.zeros((n_chars, 4, 4, 4), dtype=np.float64)
-        seen = np.flatnonzero(found)
-        triple = (c0[seen] << (2 * _CP_BITS)) | (c1[seen] << _CP_BITS) | c2[seen]
-        table = self._lockstep_rows(triple)
-        tri = (table & 1).astype(bool)
-        rows[seen[~tri]] = self._bigrams[table[~tri] >> 1][:, None]
-        rows[seen[tri]] = self._trigrams[table[tri] >> 1]
-        # logs[z, a, b, k], score[z, a, r]: the best score of run r's paths whose last two
-        # tags are (z, a). Positions last, so the new scores (a, b, r) are the next step's
-        # (z, a, r) as they are.
-        logs = np.ascontiguousarray(rows.transpose(1, 2, 3, 0))
+        logs = self._lockstep_logs(c0, c1, c2, found)
         score = np.full((4, 4, n_runs), _NEG)
         score[0] = 0.0 + logs[0, 0, :, :n_runs]  # 0.0 + 0.0 for an unseen character
         # top[z, a, b, k]: whether predecessor z reaches the best score of state (a, b) at
         # position k. The first such z is SnowNLP's choice (its first strict maximum; z = 0
         # also when all are -inf, as in tag_full); the walk back reads it for its path only.
         top = np.empty((4, 4, 4, n_chars), dtype=bool)
+        top[:, :, :, :n_runs] = False  # position 0: no predecessor, never read
         unseen = ~found
         unseen_at = np.logical_or.reduceat(unseen, step_at).tolist()  # per step
         for i, n, lo in zip(range(1, longest), counts.tolist()[1:], step_at.tolist()[1:],
@@ -1173,6 +1112,29 @@ class _Bayes:
     def unseen(self) -> tuple[float, ...]:
         """Log term per class of a word no class has counted."""
         return tuple(self._log_none)
+
+    def decide_two(self, s0: float, s1: float) -> float:
+        """:meth:`decide` of a two-class model's scores ``[s0, s1]``, the same float.
+
+        The same operations in the same order, written out: for class k the sum starts at
+        ``0 + exp(0.0)`` = 1.0 (or at ``0 + exp(s0 - s1)``, the same float) and adds the
+        other term, then ``1 /`` it, or 0 when an ``exp`` overflows.
+        """
+        exp = math.exp
+        try:
+            p0 = 1 / (1.0 + exp(s1 - s0))
+        except OverflowError:
+            p0 = 0
+        try:
+            p1 = 1 / (exp(s0 - s1) + 1.0)
+        except OverflowError:
+            p1 = 0
+        label, prob = 0, 0
+        if p0 > prob:
+            label, prob = self.classes[0], p0
+        if p1 > prob:
+            label, prob = self.classes[1], p1
+        return prob if label == "pos" else 1 - prob
 
     def decide(self, scores: list[float]) -> float:
         """SnowNLP's posterior and decision from the per-class log scores."""
@@ -1289,7 +1251,7 @@ class FastSnowNLP:
             for t0, t1 in terms:
                 s0 += t0
                 s1 += t1
-        return float(self._bayes.decide([s0, s1]))
+        return float(self._bayes.decide_two(s0, s1))
 
     def sentiments(self, texts: Sequence[str]) -> list[float]:
         """:meth:`sentiment` of each text, the same floats, segmenting runs together.
@@ -1313,18 +1275,21 @@ class FastSnowNLP:
             return [self.sentiment(text) for text in texts]
         split = [_HAN_RUN.split(text) for text in texts]
         # Terms of every distinct piece, held here for this call (the shared cache may be
-        # emptied meanwhile, or be tiny); Han runs at odd places of each split.
-        terms: dict[str, tuple[tuple[float, float], ...] | None] = {}
-        cache, todo = self._terms, []
-        for parts in split:
-            for k, piece in enumerate(parts):
-                if piece not in terms:
-                    hit = cache.get(piece)
-                    if hit is None and k & 1:
-                        todo.append(piece)
-                    elif hit is None:
-                        hit = self._piece_terms(piece, False)
-                    terms[piece] = hit
+        # emptied meanwhile, or be tiny); Han runs at odd places of each split, the text
+        # between them at even places (the two kinds share no character).
+        cache = self._terms
+        runs = dict.fromkeys(chain.from_iterable(parts[1::2] for parts in split))
+        terms: dict[str, tuple[tuple[float, float], ...]] = {}
+        for piece in dict.fromkeys(chain.from_iterable(parts[0::2] for parts in split)):
+            hit = cache.get(piece)
+            terms[piece] = hit if hit is not None else self._piece_terms(piece, False)
+        todo = []
+        for run in runs:
+            hit = cache.get(run)
+            if hit is None:
+                todo.append(run)
+            else:
+                terms[run] = hit
         if todo:
             # One table lookup over all the new runs' words (stop words map to None).
             words = self._seg.segment_many(todo)
@@ -1339,15 +1304,15 @@ class FastSnowNLP:
                 terms[run] = run_terms = tuple(filter(None, found[start:end]))
                 if keep:
                     cache[run] = run_terms
-        prior, decide = self._bayes.prior, self._bayes.decide
+        prior, decide, get = self._bayes.prior, self._bayes.decide_two, terms.__getitem__
         scores = []
         for parts in split:
             s0, s1 = prior
-            for piece in parts:
-                for t0, t1 in terms[piece]:  # type: ignore[union-attr]
-                    s0 += t0
-                    s1 += t1
-            scores.append(float(decide([s0, s1])))
+            # Word by word in text order, as Bayes.positive adds them.
+            for t0, t1 in chain.from_iterable(map(get, parts)):
+                s0 += t0
+                s1 += t1
+            scores.append(float(decide(s0, s1)))
         return scores
 
     def sentiment(self, text: str) -> float:

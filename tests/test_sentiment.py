@@ -282,6 +282,20 @@ def test_score_article_is_deterministic(units):
     assert S.score_article(doc) == S.score_article(list(reversed(doc)))
 
 
+def test_articles_scored_together_equal_one_by_one(units, monkeypatch):
+    # score_articles scores the SnowNLP texts of a batch of articles in one call; with the
+    # per-text cache off, every text is scored anew both ways, and every row is the same.
+    monkeypatch.setattr(S, "_SCORE_CACHE_SIZE", 0)
+    by_doc: dict[str, list[ParagraphUnit]] = {}
+    for u in units:
+        by_doc.setdefault(u.doc_id, []).append(u)
+    docs = [by_doc[d] for d in sorted(by_doc)]
+    alone = [S.score_article(doc) for doc in docs]
+    assert S.score_articles(docs) == alone
+    assert S.score_articles([]) == []
+    assert S.score_articles([[], docs[0]]) == [S.score_article([]), alone[0]]
+
+
 HASH_TEXT = "這場危機並非不可收拾，但Meta和OpenAI都很焦慮。\n突破！"
 HASH_SCRIPT = (
     "import sys; from framing.units import make_units; from framing.tokens import "

@@ -246,12 +246,32 @@ def test_lockstep_groups_and_long_runs(fast, alphabet, monkeypatch):
     assert fast._seg.segment_many(runs) == want
 
 
-def test_lockstep_tables_with_tiny_caches(alphabet, monkeypatch):
-    # The pair and triple tables start again when full; the words must not change.
-    monkeypatch.setattr(snowfast, "_PAIR_CACHE_SIZE", 40)
-    monkeypatch.setattr(snowfast, "_TRIPLE_ROWS", 10)
-    seg = snowfast.FastSnowNLP()._seg
-    check_lockstep_equals_one_by_one(seg, alphabet, 200)
+def test_lockstep_tables_equal_one_run_tables(fast):
+    # Every entry the lockstep search reads (its tables are built from the model arrays for
+    # all positions at once) is the one-run search's float, bit for bit: common and rare
+    # pairs and triples, with and without bigrams and trigrams, after the begin-of-sentence
+    # symbol (code point 0) in either place, and characters the model never saw.
+    seg = fast._seg
+    text = "".join(seed_texts()) + "".join(training_lines("neg.txt")[:300])
+    chars = [ord(c) for c in text if 0x4E00 <= ord(c) <= 0x9FA5]
+    rng = random.Random(7)
+    c2 = chars[2:] + rng.sample(chars, 500)
+    c1 = chars[1:-1] + [0] * 200 + rng.sample(chars, 300)
+    c0 = chars[:-2] + rng.sample(chars, 200) + [0] * 300
+    c0 = [0 if b == 0 else a for a, b in zip(c0, c1, strict=True)]  # BOS only at the start
+    found = np.array([chr(c) in seg._found for c in c2])
+    assert 0 < found.sum() < len(found)
+    logs = seg._lockstep_logs(*(np.array(x, dtype=np.int64) for x in (c0, c1, c2)), found)
+    got = logs.reshape(64, len(c2)).T
+    for k in np.flatnonzero(found).tolist():
+        # The tables _tables() gives the one-run searches (tag_full reads them this way).
+        b0 = chr(c0[k]) if c0[k] else snowfast._BOS
+        b1 = chr(c1[k]) if c1[k] else snowfast._BOS
+        pair = seg._pair(b1, chr(c2[k]))
+        tri = seg._triple(b0, b1, chr(c2[k]), pair)
+        over = tri[0] if tri is not None else {}
+        want = np.array([over.get(i, pair[0][i % 16]) for i in range(64)])
+        assert got[k].tobytes() == want.tobytes(), (k, chr(c0[k]), chr(c1[k]), chr(c2[k]))
 
 
 def test_segmentation_equals_snownlp_on_random_runs(fast, alphabet):
@@ -529,3 +549,15 @@ def test_text_score_with_tiny_caches(alphabet, monkeypatch):
     # The caches are emptied when full; the score must not depend on what they hold.
     monkeypatch.setattr(snowfast, "_RUN_CACHE_SIZE", 2)
     check_text_score_equals_word_score(snowfast.FastSnowNLP(), alphabet, 200)
+
+
+@settings(max_examples=min(EXAMPLES, 2000), derandomize=True, deadline=None)
+@given(st.floats(-1e4, 0.0), st.floats(-1e4, 0.0))
+def test_two_class_decision_equals_the_general_one(s0, s1):
+    # decide_two writes out decide's loop for two classes: the same float, overflow included
+    # (|s0 - s1| > 709.8 makes one exp overflow).
+    bayes = snowfast.default_model()._bayes
+    want = bayes.decide([s0, s1])
+    got = bayes.decide_two(s0, s1)
+    assert type(got) is type(want) and (got == want or got != got and want != want)
+    assert np.float64(got).tobytes() == np.float64(want).tobytes()
