@@ -197,15 +197,22 @@ def pack(values: list) -> array | list:
 
 
 def run_article(task: ArticleTask, settings: StageSettings) -> dict:
-    """Every per-article stage on one article.
+    """Every per-article stage on one article (:func:`run_articles` of one)."""
+    return run_articles([task], settings)[0]
+
+
+def run_articles(tasks: Sequence[ArticleTask], settings: StageSettings) -> list[dict]:
+    """Every per-article stage on each article; the sentiment stage on all of them at once.
 
     Returns
     -------
-    dict
-        ``doc_id``; ``tables``: table name → columns (:func:`columnar`, then :func:`pack`:
-        integer and float columns as typed arrays, the others as lists of JSON values);
-        ``summary``: :func:`framing.pipeline.article_summary`;
-        ``seconds``: stage → time spent (``segment``, ``frames``, ``sentiment``).
+    list of dict
+        Per task: ``doc_id``; ``tables``: table name → columns (:func:`columnar`, then
+        :func:`pack`: integer and float columns as typed arrays, the others as lists of JSON
+        values); ``summary``: :func:`framing.pipeline.article_summary`;
+        ``seconds``: stage → time spent (``segment``, ``frames``, ``sentiment``; the
+        batch's sentiment time is shared evenly among its articles, whose SnowNLP texts
+        :func:`framing.sentiment.score_articles` scores together).
     """
     from framing import frames, sentiment
     from framing.pipeline import article_summary, base_tables, token_columns
@@ -213,38 +220,48 @@ def run_article(task: ArticleTask, settings: StageSettings) -> dict:
     from framing.tokens import default_tokenizer
     from framing.units import make_units
 
-    t0 = time.perf_counter()
-    units = make_units(task.doc_id, task.text, default_tokenizer(), title=task.title or None)
-    base = base_tables(units, tokens=False)
-    token_cols = token_columns(units)
-    # The article's terms for the corpus-wide stages (topics, distinctive terms), so that
-    # the main process never needs the whole tokens table (framing.termcounts).
-    terms = article_terms(token_cols, {u.para_id: u.text for u in units})
-    t1 = time.perf_counter()
-    frame_rows = frames.score_article(units, settings.codebook)
-    t2 = time.perf_counter()
-    sentiment_rows = sentiment.score_article(units)
+    done = []
+    for task in tasks:
+        t0 = time.perf_counter()
+        units = make_units(task.doc_id, task.text, default_tokenizer(),
+                           title=task.title or None)
+        base = base_tables(units, tokens=False)
+        token_cols = token_columns(units)
+        # The article's terms for the corpus-wide stages (topics, distinctive terms), so that
+        # the main process never needs the whole tokens table (framing.termcounts).
+        terms = article_terms(token_cols, {u.para_id: u.text for u in units})
+        t1 = time.perf_counter()
+        frame_rows = frames.score_article(units, settings.codebook)
+        t2 = time.perf_counter()
+        done.append((task, units, base, token_cols, terms, frame_rows, t1 - t0, t2 - t1))
     t3 = time.perf_counter()
-    tables = {
-        name: columnar(rows) for name, rows in {
-            "paragraphs": _merge_paragraph_rows(base["paragraphs"],
-                                                frame_rows.pop("paragraphs"),
-                                                sentiment_rows.pop("paragraphs")),
-            "entities": base["entities"],
-            **frame_rows,
-            **sentiment_rows,
-        }.items()
-    }
-    tables["tokens"] = token_cols
-    tables["terms"] = {"doc_id": [task.doc_id] * len(terms["term"]), **terms} if len(
-        terms["term"]) else {}
-    return {
-        "doc_id": task.doc_id,
-        "tables": {name: {c: pack(v) for c, v in cols.items()}
-                   for name, cols in sorted(tables.items())},
-        "summary": article_summary(units),
-        "seconds": {"segment": t1 - t0, "frames": t2 - t1, "sentiment": t3 - t2},
-    }
+    # One call for the whole batch: its SnowNLP texts are segmented together.
+    scored = sentiment.score_articles([d[1] for d in done])
+    share = (time.perf_counter() - t3) / max(1, len(done))
+    out = []
+    for (task, units, base, token_cols, terms, frame_rows, s_seg, s_frames), \
+            sentiment_rows in zip(done, scored, strict=True):
+        tables = {
+            name: columnar(rows) for name, rows in {
+                "paragraphs": _merge_paragraph_rows(base["paragraphs"],
+                                                    frame_rows.pop("paragraphs"),
+                                                    sentiment_rows.pop("paragraphs")),
+                "entities": base["entities"],
+                **frame_rows,
+                **sentiment_rows,
+            }.items()
+        }
+        tables["tokens"] = token_cols
+        tables["terms"] = {"doc_id": [task.doc_id] * len(terms["term"]), **terms} if len(
+            terms["term"]) else {}
+        out.append({
+            "doc_id": task.doc_id,
+            "tables": {name: {c: pack(v) for c, v in cols.items()}
+                       for name, cols in sorted(tables.items())},
+            "summary": article_summary(units),
+            "seconds": {"segment": s_seg, "frames": s_frames, "sentiment": share},
+        })
+    return out
 
 
 def run_batch(tasks: Sequence[ArticleTask], settings: StageSettings | None = None,
@@ -258,12 +275,10 @@ def run_batch(tasks: Sequence[ArticleTask], settings: StageSettings | None = Non
     from framing.cache import encode
 
     settings = settings or _WORKER_SETTINGS["settings"]
-    out = []
-    for t in tasks:
-        result = run_article(t, settings)
-        if encoded:
+    out = run_articles(tasks, settings)
+    if encoded:
+        for result in out:
             result["stored"] = encode(result)
-        out.append(result)
     return out
 
 
@@ -607,17 +622,24 @@ def run_piece(job: PieceJob, settings: StageSettings | None, renderer: object,
     tables = Assembler(share=False)
     seconds = dict.fromkeys(ARTICLE_STAGES, 0.0)
     summaries, new, computed, chars = {}, {}, [], 0
-    for task, key in zip(job.tasks, job.keys, strict=True):
+    results = {}
+    for key in job.keys:
         raw = job.stored.get(key)
-        result = decode(*raw) if raw is not None else None
-        if result is None:  # not stored, or damaged since it was checked: compute it
-            result = run_article(task, settings)
-            for stage, s in result["seconds"].items():
-                seconds[stage] += s
-            computed.append(task.doc_id)
-            chars += len(task.text)
-            if encoded:
-                new[key] = encode(result)
+        if raw is not None:
+            results[key] = decode(*raw)  # None when damaged since it was checked
+    todo = [(t, k) for t, k in zip(job.tasks, job.keys, strict=True) if results.get(k) is None]
+    # The piece's missing articles in one call: their SnowNLP texts are scored together.
+    for (task, key), result in zip(todo, run_articles([t for t, _k in todo], settings),
+                                   strict=True):
+        for stage, s in result["seconds"].items():
+            seconds[stage] += s
+        computed.append(task.doc_id)
+        chars += len(task.text)
+        if encoded:
+            new[key] = encode(result)
+        results[key] = result
+    for key in job.keys:
+        result = results.pop(key)
         summaries[result["doc_id"]] = result["summary"]
         tables.add(result)
     return {"rendered": renderer.render(tables.tables(empty=False)),  # type: ignore[attr-defined]
