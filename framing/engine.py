@@ -18,7 +18,9 @@ values. That makes three things possible:
   ``sink`` (:func:`analyse_articles`), the tables are handed on in pieces of
   :data:`SINK_ARTICLES` articles and never held whole: ``framing analyze`` writes most of
   them to the output folder at once (:mod:`framing.spool`) and folds each article's terms
-  into running counts (:mod:`framing.termcounts`).
+  into running counts (:mod:`framing.termcounts`). With a rendering sink the pieces are
+  built, read from the cache and rendered by the workers (:func:`run_piece`), so the
+  process that writes the files does little else.
 
 Engine settings (:class:`RunOptions`) never change the numbers and are not recorded in the
 run manifest; :class:`StageSettings` do and are.
