@@ -65,6 +65,7 @@ def kill_point(label: str) -> None:
 
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):  # not every file system lets a folder be fsync'ed
+        # os.open: a raw file descriptor for fsync; no text is read, so no encoding applies.
         fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)

@@ -725,6 +725,8 @@ def corpus_lock(root: Path) -> Iterator[None]:
     lock = root / LOCK_FILE
     for _attempt in range(20):
         try:
+            # os.open: a raw descriptor (bytes only, for the OS lock); the pid written into
+            # it is encoded and decoded explicitly as ASCII below.
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise CorpusError(f"cannot write the lock file: {exc.strerror}", str(lock)) from None
