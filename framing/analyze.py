@@ -114,8 +114,8 @@ def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None =
 #: Per-article tables written to the output folder piece by piece as the articles are
 #: analysed (:mod:`framing.spool`), never held whole: their rows number in the tens of
 #: millions on a large corpus. Only the projections in :data:`DERIVED` are kept.
-SPOOLED = ("tokens", "entities", "frame_hits", "frame_term_splits", "sentiment_hits",
-           "sentences")
+SPOOLED = ("tokens", "entities", "frame_hits", "frame_term_splits", "frame_scores",
+           "sentiment_hits", "sentences")
 
 #: Columns of the sentences kept for ``entity_sentiment`` (the ones that name an entity).
 ENTITY_SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "entities", "snownlp", "lexicon"]
@@ -131,7 +131,7 @@ def _empty_forms() -> dict[str, list[str]]:
     still written, with its header, so a folder always holds the same set of tables."""
     schemas = schema.all_schemas()
     out = dict(engine.EMPTY_COLUMNS)
-    for name in SPOOLED + ("frame_scores",):
+    for name in SPOOLED:
         out.setdefault(name, [c for c, _t, _d in schemas[name]])
     return out
 
@@ -153,6 +153,23 @@ def _entity_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     """The sentences that name an entity, with the columns ``entity_sentiment`` reads."""
     named = sentences["entities"].fillna("").astype(str) != ""
     return sentences.loc[named, ENTITY_SENTENCE_COLUMNS]
+
+
+def _frame_matrix(frame_scores: pd.DataFrame) -> pd.DataFrame:
+    """:func:`framing.frames.frame_matrix` (imported when first used)."""
+    from framing.frames import frame_matrix
+
+    return frame_matrix(frame_scores)
+
+
+#: Projections of spooled tables kept for the corpus-wide stages: table → (name, function of
+#: a piece of the table, picklable: pieces are rendered in the workers). ``frame_scores``
+#: (one row per scored paragraph and frame) is kept in wide form, about a fifth of its
+#: memory (:func:`framing.frames.frame_matrix`).
+DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
+    "frame_scores": ("frame_matrix", _frame_matrix),
+    "sentences": ("entity_sentences", _entity_sentences),
+}
 
 
 def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None,
@@ -194,8 +211,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     if stage is not None:
         stash = ColumnStash(stage / ".paragraph-texts.jsonl", list(PARAGRAPH_TEXT_COLUMNS))
         router = PieceRouter(
-            stage, SPOOLED, keep={"paragraphs", "frame_scores"},
-            derive={"sentences": ("entity_sentences", _entity_sentences)},
+            stage, SPOOLED, keep={"paragraphs"}, derive=DERIVED,
             consume={"terms": functools.partial(count_terms, counts)},
             stash={"paragraphs": stash},
             csv=config.csv, excel=config.excel, parquet=config.parquet,
@@ -204,15 +220,18 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     clock = StageClock(run.stats)
     if router is not None:
         tables = router.finish({**_empty_forms(),
-                                "entity_sentences": ENTITY_SENTENCE_COLUMNS})
+                                "entity_sentences": ENTITY_SENTENCE_COLUMNS,
+                                "frame_matrix": ["doc_id", "para_id"]})
         run.stats["spooled"] = router.written()
         run.stats["stash"] = stash
         entity_sentences = tables.pop("entity_sentences")
+        frame_matrix = tables.pop("frame_matrix")
     else:
         tables = dict(run.tables)
         for name, cols in _empty_forms().items():
             tables.setdefault(name, pd.DataFrame(columns=cols))
         entity_sentences = tables["sentences"]
+        frame_matrix = frames.frame_matrix(tables["frame_scores"])
         count_terms(counts, tables.pop("terms", pd.DataFrame(columns=["doc_id"])))
     paragraphs = tables.pop("paragraphs")
     tables["articles"] = articles
@@ -241,7 +260,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         tables["distinctive_terms"] = pd.DataFrame(columns=terms.OUTPUT_COLUMNS)
     clock.lap("terms_topics")
 
-    measures = measures_lib.paragraph_measures(paragraphs, tables["frame_scores"],
+    measures = measures_lib.paragraph_measures(paragraphs, frame_matrix,
                                                tables.get("paragraph_topics"))
     tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
                                n_boot=config.n_boot, seed=config.seed)
@@ -253,15 +272,16 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     )
     par_o = _with_outlet(paragraphs, articles)
     tables["outlet_frames"] = frames.outlet_frames(
-        par_o, _with_outlet(tables["frame_scores"], articles), n_boot=config.n_boot,
+        par_o, _with_outlet(frame_matrix, articles), n_boot=config.n_boot,
         seed=config.seed,
     )
     tables["sentiment_agreement"] = sentiment.sentiment_agreement(par_o)
     tables["entity_sentiment"] = sentiment.entity_sentiment(entity_sentences, articles)
     tables["sentiment_arcs"] = sentiment.sentiment_arcs(paragraphs, articles)
     tables["frame_sentiment"] = sentiment.frame_sentiment(par_o)
-    tables.update(validate.corpus_validation(corpus.root, par_o, tables, codebook,
-                                             seed=config.seed, n_boot=config.n_boot))
+    tables.update(validate.corpus_validation(corpus.root, par_o,
+                                             {**tables, "frame_scores": frame_matrix},
+                                             codebook, seed=config.seed, n_boot=config.n_boot))
     tables["sentiment_validation"] = sentiment.corpus_tone_validation(
         corpus.root, par_o, n_boot=config.n_boot
     )
@@ -378,8 +398,9 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
 
         scorer = provenance["figure_scorer"]
         if config.figures:
-            write_figures(tables, stage / "figures", load_codebook(config.codebook),
-                          scorer["column"])
+            # the spooled tables (frame_scores for the article heat maps) are read back
+            write_figures(Tables(tables, {name: stage / files[name] for name in spooled}),
+                          stage / "figures", load_codebook(config.codebook), scorer["column"])
         clock.lap("figures")
         package = schema.datapackage({**tables, **spooled}, schema.package_name(corpus_path),
                                      files)

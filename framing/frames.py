@@ -907,6 +907,100 @@ _DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool"}
 
 
 # ---------------------------------------------------------------------------------------
+# the scores in wide form
+
+#: Values of ``frame_scores`` that :func:`frame_matrix` keeps, one column per frame each.
+MATRIX_VALUES = ("density", "weight")
+_SCORE_KEYS = ["doc_id", "para_id"]
+
+
+def frame_matrix(frame_scores: pd.DataFrame) -> pd.DataFrame:
+    """The ``frame_scores`` table in wide form: what the corpus-wide stages read of it.
+
+    ``frame_scores`` has one row per (scored paragraph, frame): on a large corpus tens of
+    millions of rows repeating ``doc_id``, ``para_id`` and the frame name. The corpus-wide
+    stages need only each scored paragraph's density and weight per frame, so
+    ``framing analyze`` keeps this projection, about a fifth of the memory, and writes the
+    long table to its file as the articles are analysed.
+
+    Parameters
+    ----------
+    frame_scores : pandas.DataFrame
+        ``doc_id, para_id, frame`` and ``density``, ``weight`` or both (other columns
+        ignored), at most one row per (paragraph, frame).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scored paragraph (a paragraph with at least one row), sorted by
+        ``doc_id, para_id``: ``doc_id``, ``para_id``, then ``density:<frame>`` for each
+        frame (sorted by frame id), then ``weight:<frame>`` likewise (each when the input
+        has that column). A frame the
+        paragraph has no row for is NaN (the engine writes a row, zeros included, for every
+        frame of every scored paragraph, so there is none in its tables).
+    """
+    values = [v for v in MATRIX_VALUES if v in frame_scores.columns]
+    frames = sorted(frame_scores["frame"].astype(str).unique())
+    names = [f"{v}:{f}" for v in values for f in frames]
+    n_frames, n = len(frames), len(frame_scores)
+    if not n:
+        return pd.DataFrame(columns=[*_SCORE_KEYS, *names])
+    if n % n_frames == 0:
+        # The engine's rows: each paragraph's frames together, in sorted order, keys in
+        # order. Checked, then reshaped without a pivot (which costs a group-by per piece).
+        grid = {c: frame_scores[c].to_numpy().reshape(-1, n_frames)
+                for c in ("frame", *_SCORE_KEYS)}
+        regular = ((grid["frame"] == np.array(frames, dtype=object)).all()
+                   and all((grid[k] == grid[k][:, :1]).all() for k in _SCORE_KEYS))
+        if regular:
+            keys = pd.DataFrame({k: grid[k][:, 0] for k in _SCORE_KEYS})
+            if _keys_sorted(keys):
+                block = np.hstack([frame_scores[v].to_numpy(dtype=float).reshape(-1, n_frames)
+                                   for v in values])
+                return pd.concat([keys, pd.DataFrame(block, columns=names)], axis=1)
+    # (not pivot_table: without dropna it makes a row for every doc_id x para_id pair, and
+    # with it drops the paragraphs whose values are all missing)
+    wide = (frame_scores.assign(frame=frame_scores["frame"].astype(str))
+            .groupby([*_SCORE_KEYS, "frame"], sort=True)[values].first().unstack("frame"))
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([values, frames]))
+    wide.columns = names
+    return wide.sort_index().reset_index()
+
+
+def _keys_sorted(keys: pd.DataFrame) -> bool:
+    """True when the ``doc_id, para_id`` rows are strictly increasing (unique, in order)."""
+    if len(keys) < 2:
+        return True
+    doc = keys["doc_id"].to_numpy()
+    para = keys["para_id"].to_numpy()
+    same = doc[1:] == doc[:-1]
+    return bool(((doc[1:] > doc[:-1]) | (same & (para[1:] > para[:-1]))).all())
+
+
+def as_frame_matrix(scores: pd.DataFrame) -> pd.DataFrame:
+    """``scores`` in the wide form of :func:`frame_matrix`: the ``frame_scores`` table is
+    converted, a table already in that form is returned as it is."""
+    if "frame" in scores.columns:
+        return frame_matrix(scores)
+    return scores
+
+
+def matrix_frames(matrix: pd.DataFrame) -> list[str]:
+    """The frame ids of a :func:`frame_matrix` table, in its column order (sorted)."""
+    prefix = f"{MATRIX_VALUES[0]}:"
+    return [c[len(prefix):] for c in matrix.columns if c.startswith(prefix)]
+
+
+def matrix_values(matrix: pd.DataFrame, value: str) -> pd.DataFrame:
+    """One value of a :func:`frame_matrix` table (``density`` or ``weight``): one column
+    per frame, named by the frame id, on the matrix's index."""
+    frames = matrix_frames(matrix)
+    out = matrix[[f"{value}:{f}" for f in frames]]
+    out.columns = frames
+    return out
+
+
+# ---------------------------------------------------------------------------------------
 # outlet profiles
 
 
@@ -995,8 +1089,9 @@ def outlet_frames(
         One row per paragraph with ``doc_id``, ``para_id``, ``dominant_frame`` (other
         columns ignored).
     frame_scores : pandas.DataFrame
-        The ``frame_scores`` table with an ``outlet`` column added. Its paragraphs are the
-        scored ones: sign-offs never enter the denominators.
+        The ``frame_scores`` table, or its wide form (:func:`frame_matrix`), with an
+        ``outlet`` column added. Its paragraphs are the scored ones: sign-offs never enter
+        the denominators.
     n_boot : int
         Bootstrap replicates (percentile intervals).
     seed : int
@@ -1015,17 +1110,22 @@ def outlet_frames(
         raise ConfigError(f"resample must be 'paragraph' or 'article', not {resample!r}")
     if n_boot < 1:
         raise ConfigError(f"n_boot must be at least 1, not {n_boot}")
+    long = "frame" in frame_scores.columns
+    score_cols = ["outlet", *_SCORE_KEYS, *(["frame", "density"] if long else [])]
     for name, df, cols in (("paragraphs", paragraphs, ["doc_id", "para_id", "dominant_frame"]),
-                           ("frame_scores", frame_scores,
-                            ["outlet", "doc_id", "para_id", "frame", "density"])):
+                           ("frame_scores", frame_scores, score_cols)):
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise ConfigError(f"outlet_frames: table {name} lacks columns {missing}")
-    frames = sorted(frame_scores["frame"].unique())
-    wide = frame_scores.pivot_table(
-        index=["outlet", "doc_id", "para_id"], columns="frame", values="density",
-        aggfunc="first",
-    ).reindex(columns=frames).fillna(0.0).sort_index()
+    matrix = frame_scores
+    if long:
+        outlet_of = frame_scores.drop_duplicates(_SCORE_KEYS)[[*_SCORE_KEYS, "outlet"]]
+        matrix = frame_matrix(frame_scores).merge(outlet_of, on=_SCORE_KEYS, how="left")
+    matrix = matrix[matrix["outlet"].notna()]  # (a pivot by outlet leaves these out)
+    frames = matrix_frames(matrix)
+    wide = matrix_values(matrix, "density")
+    wide.index = pd.MultiIndex.from_frame(matrix[["outlet", *_SCORE_KEYS]])
+    wide = wide.fillna(0.0).sort_index()
     dom = paragraphs.set_index(["doc_id", "para_id"])["dominant_frame"].fillna("").astype(str)
     if not dom.index.is_unique:
         raise ConfigError("outlet_frames: table paragraphs has several rows for one "

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError
+from framing.frames import as_frame_matrix, matrix_frames, matrix_values
 
 #: Measure kinds (the part of a measure name before ``:``), in table order.
 KINDS: tuple[str, ...] = ("frame_share", "frame_density", "sentiment", "topic_share")
@@ -91,11 +92,11 @@ def _require(df: pd.DataFrame, columns: Sequence[str], name: str) -> None:
                           f"{', '.join(missing)}")
 
 
-def _frame_measures(paras: pd.DataFrame, frame_scores: pd.DataFrame) -> pd.DataFrame:
-    frames = sorted(frame_scores["frame"].astype(str).unique())
+def _frame_measures(paras: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
+    frames = matrix_frames(matrix)
     index = pd.MultiIndex.from_frame(paras[list(KEYS)])
-    density = frame_scores.pivot_table(index=list(KEYS), columns="frame", values="density",
-                                       aggfunc="first").reindex(columns=frames)
+    density = matrix_values(matrix, "density")
+    density.index = pd.MultiIndex.from_frame(matrix[list(KEYS)])
     scored = pd.Series(index.isin(density.index), index=index)
     density = density.reindex(index)
     if "frames_scored" in paras.columns:
@@ -154,7 +155,7 @@ def paragraph_measures(
         ``dominant_topic``.
     frame_scores : DataFrame
         ``frame_scores`` table (``doc_id, para_id, frame, density``): one row per scored
-        paragraph and frame.
+        paragraph and frame; or its wide form (:func:`framing.frames.frame_matrix`).
     paragraph_topics : DataFrame, optional
         ``paragraph_topics`` table (``doc_id, para_id, topic, weight``); gives the topic list
         (and the dominant topic when ``paragraphs`` has no ``dominant_topic``).
@@ -167,11 +168,14 @@ def paragraph_measures(
         docstring), NaN where the measure does not apply.
     """
     _require(paragraphs, ["doc_id", "para_id", "role", "dominant_frame"], "paragraphs")
-    _require(frame_scores, ["doc_id", "para_id", "frame", "density"], "frame_scores")
+    if "frame" in frame_scores.columns:
+        _require(frame_scores, ["doc_id", "para_id", "frame", "density"], "frame_scores")
+    else:
+        _require(frame_scores, ["doc_id", "para_id"], "frame_scores")
     paras = paragraphs[paragraphs["role"].astype(str) != "signoff"]
     paras = paras.sort_values(list(KEYS), kind="mergesort").reset_index(drop=True)
     parts = [paras[list(KEYS)].astype({"doc_id": str, "para_id": "int64"}),
-             _frame_measures(paras, frame_scores)]
+             _frame_measures(paras, as_frame_matrix(frame_scores))]
     sent = {c: pd.to_numeric(paras[c], errors="coerce").astype(float)
             for c in SENTIMENT_COLUMNS if c in paras.columns}
     parts.append(pd.DataFrame(sent, index=paras.index))

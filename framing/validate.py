@@ -46,7 +46,7 @@ from scipy import stats
 from framing.blas import one_blas_thread
 from framing.codebook import Codebook
 from framing.errors import ConfigError, CorpusError
-from framing.frames import score_units
+from framing.frames import as_frame_matrix, matrix_values, score_units
 from framing.schema import DOC_ID, PARA_ID
 from framing.units import ParagraphUnit
 
@@ -170,7 +170,8 @@ def lexicon_codes_from_tables(frame_scores: pd.DataFrame, paragraphs: pd.DataFra
     Parameters
     ----------
     frame_scores : pandas.DataFrame
-        The ``frame_scores`` table (its paragraphs are the scored ones).
+        The ``frame_scores`` table (its paragraphs are the scored ones), or its wide form
+        (:func:`framing.frames.frame_matrix`).
     paragraphs : pandas.DataFrame
         ``doc_id, para_id, dominant_frame``.
     codebook : Codebook
@@ -182,11 +183,12 @@ def lexicon_codes_from_tables(frame_scores: pd.DataFrame, paragraphs: pd.DataFra
         ``primary_frame`` (dominant frame or empty) and one 0/1 column per frame id
         (1 when the frame's weight reaches the dominance threshold); sorted by keys.
     """
-    present = (frame_scores["weight"].astype(float) >= codebook.dominant_threshold).astype(int)
-    wide = (frame_scores.assign(present=present)
-            .pivot_table(index=_KEYS, columns="frame", values="present", aggfunc="first")
-            .reindex(columns=codebook.frame_ids).fillna(0).astype(int).reset_index())
-    wide.columns.name = None
+    matrix = as_frame_matrix(frame_scores)
+    weight = matrix_values(matrix, "weight").reindex(columns=codebook.frame_ids)
+    # A missing weight (NaN) is no hit: 0, as a comparison with NaN gives.
+    present = (weight.to_numpy(dtype=float) >= codebook.dominant_threshold).astype(int)
+    wide = pd.concat([matrix[_KEYS].reset_index(drop=True),
+                      pd.DataFrame(present, columns=codebook.frame_ids)], axis=1)
     dom = paragraphs[_KEYS + ["dominant_frame"]].copy()
     dom["dominant_frame"] = dom["dominant_frame"].fillna("").astype(str)
     out = wide.merge(dom, on=_KEYS, how="left").rename(columns={"dominant_frame":
@@ -711,7 +713,7 @@ def corpus_validation(
     paragraphs : pandas.DataFrame
         ``doc_id, para_id, outlet, dominant_frame`` of every paragraph.
     tables : mapping
-        Must hold ``frame_scores``.
+        Must hold ``frame_scores`` (or its wide form, :func:`framing.frames.frame_matrix`).
     codebook : Codebook
     seed, n_boot : int
 

@@ -916,3 +916,60 @@ def test_cli_kwic_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "no frame 'nope'" in capsys.readouterr().err
     assert main(["codebook", "stats", corpus]) == 0
     assert "warnings:" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# frame_matrix: the wide form the corpus-wide stages keep
+
+
+def _long_scores() -> pd.DataFrame:
+    """Two paragraphs of one article and one of another, frames b and a, zeros kept."""
+    rows = []
+    for doc, para, dens in (("d1", 0, {"a": 1.5, "b": 0.0}), ("d1", 2, {"a": 0.0, "b": 4.0}),
+                            ("d2", 1, {"a": 2.0, "b": 2.5})):
+        for f in ("a", "b"):
+            rows.append({"doc_id": doc, "para_id": para, "frame": f, "hits": 1,
+                         "hits_negated": 0, "weight": dens[f] / 2, "n_tokens": 50,
+                         "density": dens[f]})
+    return pd.DataFrame(rows)
+
+
+def test_frame_matrix_is_one_row_per_scored_paragraph():
+    m = frames.frame_matrix(_long_scores())
+    assert list(m.columns) == ["doc_id", "para_id", "density:a", "density:b", "weight:a",
+                               "weight:b"]
+    assert m[["doc_id", "para_id"]].values.tolist() == [["d1", 0], ["d1", 2], ["d2", 1]]
+    assert m["density:b"].tolist() == [0.0, 4.0, 2.5]
+    assert m["weight:a"].tolist() == [0.75, 0.0, 1.0]
+    assert frames.matrix_frames(m) == ["a", "b"]
+    assert frames.matrix_values(m, "density").columns.tolist() == ["a", "b"]
+    assert frames.as_frame_matrix(m) is m
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(range(6)), st.integers(min_value=0, max_value=5))
+def test_frame_matrix_does_not_depend_on_row_order(order, drop):
+    # Shuffled rows (the pivot path) and a missing (paragraph, frame) row give the same
+    # values as the engine's ordered rows (the reshape path), the missing one NaN.
+    long = _long_scores()
+    ordered = frames.frame_matrix(long.drop(index=drop))
+    shuffled = frames.frame_matrix(long.iloc[list(order)].drop(index=drop))
+    pd.testing.assert_frame_equal(ordered, shuffled)
+    assert int(ordered.isna().sum().sum()) == 2  # the dropped row's density and weight
+    full = frames.frame_matrix(long)
+    pd.testing.assert_frame_equal(full, frames.frame_matrix(long.iloc[list(order)]))
+
+
+def test_frame_matrix_of_no_rows_has_the_key_columns():
+    m = frames.frame_matrix(_long_scores().iloc[:0])
+    assert list(m.columns) == ["doc_id", "para_id"] and m.empty
+
+
+def test_outlet_frames_gives_the_same_table_from_either_form():
+    long = _long_scores().assign(outlet=lambda d: d["doc_id"].map({"d1": "X", "d2": "Y"}))
+    paragraphs = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "para_id": [0, 2, 1],
+                               "dominant_frame": ["a", "b", ""]})
+    wide = frames.frame_matrix(long).assign(outlet=["X", "X", "Y"])
+    a = frames.outlet_frames(paragraphs, long, n_boot=50)
+    b = frames.outlet_frames(paragraphs, wide, n_boot=50)
+    pd.testing.assert_frame_equal(a, b)
