@@ -424,6 +424,9 @@ class RowSkip(Exception):
         self.code, self.detail = code, detail
 
 
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
 def check_relative_path(value: str) -> PurePosixPath:
     """Validate a manifest ``file`` value as a safe relative POSIX path (or raise RowSkip)."""
     return PurePosixPath(_relative_path(value))
@@ -441,7 +444,7 @@ def _relative_path(value: str) -> str:
         raise RowSkip("bad_path", f"file path {value!r} contains a NUL character")
     if "\\" in value:
         raise RowSkip("bad_path", f"file path {value!r} uses '\\'; write paths with '/'")
-    if value.startswith("/") or re.match(r"[A-Za-z]:", value) or "://" in value:
+    if value.startswith("/") or _DRIVE.match(value) or "://" in value:
         raise RowSkip("path_absolute", f"file path {value!r} is absolute; give it relative to "
                       "the corpus folder")
     parts = [p for p in value.split("/") if p and p != "."]
@@ -452,14 +455,18 @@ def _relative_path(value: str) -> str:
     return "/".join(parts) or "."
 
 
-def read_article_file(root: Path, value: str, root_real: str | None = None) -> bytes:
-    """Return the bytes of the article file ``value`` (relative to ``root``) or raise RowSkip.
+def read_article_file(root: Path, value: str) -> bytes:
+    """Return the bytes of the article file ``value`` (relative to ``root``) or raise RowSkip."""
+    return _read_article(root, os.path.realpath(root), _relative_path(value), value)
 
-    ``root_real`` is ``os.path.realpath(root)`` when the caller has it already (a loop over a
-    manifest resolves its corpus once, not once per file).
+
+def _read_article(root: Path, root_real: str, rel: str, value: str) -> bytes:
+    """:func:`read_article_file` of ``value``, checked already as ``rel``.
+
+    ``root_real`` is ``os.path.realpath(root)``: a loop over a manifest resolves its corpus
+    once, not once per file.
     """
-    rel = _relative_path(value)
-    data = _read_plain_file(root_real or os.path.realpath(root), rel, value)
+    data = _read_plain_file(root_real, rel, value)
     if data is not None:
         return data
     # Something on the way is a link, missing or not a plain folder or file: resolve the path
@@ -730,9 +737,13 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
                                     f"{shown}:{line}: this row repeats the header (two "
                                     "manifests pasted together?)"))
             continue
-        # A file that a row names is listed, even if the row is skipped: not an orphan.
-        with contextlib.suppress(RowSkip):
-            referenced.add(_relative_path(file_value))
+        # A file that a row names is listed, even if the row is skipped: not an orphan. The
+        # path's own problem, if any, is the row's reason only after the checks before it.
+        try:
+            rel, bad_path = _relative_path(file_value), None
+            referenced.add(rel)
+        except RowSkip as skip:
+            rel, bad_path = "", skip
         try:
             check_fields(values)
             if doc_id in seen_ids:
@@ -745,7 +756,9 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
             date = dates.get(date_key)
             if date is None:
                 date = dates[date_key] = read_date(*date_key)
-            data = read_article_file(root_path, file_value, root_real)
+            if bad_path is not None:
+                raise bad_path
+            data = _read_article(root_path, root_real, rel, file_value)
             text, encoding = decode_article(data, values.get("encoding"), file_value)
         except RowSkip as skip:
             ledger.append(
