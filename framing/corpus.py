@@ -34,21 +34,24 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
+import functools
 import hashlib
 import io
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from framing import atomic
 from framing.dates import DateError, ParsedDate, parse_date
 from framing.encoding import DecodeError, decode_bytes
 from framing.errors import CorpusError
-from framing.segment import split_paragraphs
+from framing.segment import has_paragraphs
 from framing.textview import SCRIPTS, detect_script
 
 MANIFEST = "manifest.csv"
@@ -140,23 +143,81 @@ class LedgerRow:
     duplicate_of: str = ""
 
 
-@dataclass
-class Article:
-    """One ingested article: metadata from the manifest plus its decoded text."""
+#: Public attributes of :class:`Article`, in the order of its constructor.
+_ARTICLE_FIELDS = ("doc_id", "outlet", "date", "title", "url", "source", "file", "text",
+                   "encoding", "line", "sha256", "script")
 
-    doc_id: str
-    outlet: str
-    date: ParsedDate
-    title: str
-    url: str
-    source: str
-    file: str
-    text: str
-    encoding: str
-    line: int
-    sha256: str
-    script: str
-    meta: dict[str, str] = field(default_factory=dict)
+
+@functools.lru_cache(maxsize=64)
+def _shared_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The first key tuple seen equal to ``keys``: every article of a manifest shares one."""
+    return keys
+
+
+class Article:
+    """One ingested article: metadata from the manifest plus its decoded text.
+
+    Attributes
+    ----------
+    doc_id, outlet, title, url, source, file : str
+        Manifest values (``outlet`` stripped of surrounding spaces).
+    date : ParsedDate
+        The parsed ``date``.
+    text : str
+        The decoded text, ``\\n`` line ends.
+    encoding : str
+        Codec the file was decoded with.
+    line : int
+        Manifest line of the row.
+    sha256 : str
+        :func:`text_sha256` of the text.
+    script : str
+        :func:`framing.textview.detect_script` of the text.
+    meta : dict of str to str
+        Every manifest column of the row, as written.
+
+    Notes
+    -----
+    A loaded corpus keeps every article in memory, so an article is kept small: no instance
+    dictionary (``__slots__``), and ``meta`` is stored as a tuple of values with a key tuple
+    shared by all articles of the manifest (half the size of a dict). ``meta`` therefore
+    returns a new dict on each access: assign ``article.meta = {...}`` to change it.
+    """
+
+    __slots__ = (*_ARTICLE_FIELDS, "_meta_keys", "_meta_values")
+
+    def __init__(self, doc_id: str, outlet: str, date: ParsedDate, title: str, url: str,
+                 source: str, file: str, text: str, encoding: str, line: int, sha256: str,
+                 script: str, meta: dict[str, str] | None = None) -> None:
+        self.doc_id, self.outlet, self.date, self.title = doc_id, outlet, date, title
+        self.url, self.source, self.file, self.text = url, source, file, text
+        self.encoding, self.line, self.sha256, self.script = encoding, line, sha256, script
+        self.meta = {} if meta is None else meta
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """Every manifest column of the row, as written (a new dict on each access)."""
+        return dict(zip(self._meta_keys, self._meta_values, strict=True))
+
+    @meta.setter
+    def meta(self, value: dict[str, str]) -> None:
+        self._meta_keys = _shared_keys(tuple(value))
+        self._meta_values = tuple(value.values())
+
+    def _fields(self) -> tuple[object, ...]:
+        return (*(getattr(self, name) for name in _ARTICLE_FIELDS), self.meta)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as a dataclass)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in
+                          zip((*_ARTICLE_FIELDS, "meta"), self._fields(), strict=True))
+        return f"Article({shown})"
 
 
 @dataclass
@@ -363,28 +424,53 @@ class RowSkip(Exception):
         self.code, self.detail = code, detail
 
 
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
 def check_relative_path(value: str) -> PurePosixPath:
     """Validate a manifest ``file`` value as a safe relative POSIX path (or raise RowSkip)."""
+    return PurePosixPath(_relative_path(value))
+
+
+def _relative_path(value: str) -> str:
+    """:func:`check_relative_path` as a string: ``str(PurePosixPath(value))`` of a safe path.
+
+    Done with string operations, which read ``value`` exactly as :class:`PurePosixPath` does
+    (empty and ``.`` parts dropped, ``.`` for no part), without a path object per row.
+    """
     if not value:
         raise RowSkip("missing_file", "column 'file' is empty")
     if "\x00" in value:
         raise RowSkip("bad_path", f"file path {value!r} contains a NUL character")
     if "\\" in value:
         raise RowSkip("bad_path", f"file path {value!r} uses '\\'; write paths with '/'")
-    if value.startswith("/") or re.match(r"[A-Za-z]:", value) or "://" in value:
+    if value.startswith("/") or _DRIVE.match(value) or "://" in value:
         raise RowSkip("path_absolute", f"file path {value!r} is absolute; give it relative to "
                       "the corpus folder")
-    parts = PurePosixPath(value).parts
+    parts = [p for p in value.split("/") if p and p != "."]
     if ".." in parts:
         raise RowSkip("path_escape", f"file path {value!r} leads outside the corpus ('..')")
     if any(p.startswith(".") for p in parts):
         raise RowSkip("bad_path", f"file path {value!r} has a hidden part (starting with '.')")
-    return PurePosixPath(value)
+    return "/".join(parts) or "."
 
 
 def read_article_file(root: Path, value: str) -> bytes:
     """Return the bytes of the article file ``value`` (relative to ``root``) or raise RowSkip."""
-    rel = check_relative_path(value)
+    return _read_article(root, os.path.realpath(root), _relative_path(value), value)
+
+
+def _read_article(root: Path, root_real: str, rel: str, value: str) -> bytes:
+    """:func:`read_article_file` of ``value``, checked already as ``rel``.
+
+    ``root_real`` is ``os.path.realpath(root)``: a loop over a manifest resolves its corpus
+    once, not once per file.
+    """
+    data = _read_plain_file(root_real, rel, value)
+    if data is not None:
+        return data
+    # Something on the way is a link, missing or not a plain folder or file: resolve the path
+    # in full to tell whether it stays inside the corpus, and why it cannot be read.
     path = root / rel
     try:
         resolved = path.resolve(strict=True)
@@ -407,6 +493,41 @@ def read_article_file(root: Path, value: str) -> bytes:
         raise RowSkip("unreadable", f"file {value!r} cannot be read: {exc.strerror}") from None
 
 
+def _read_plain_file(root_real: str, rel: str, value: str) -> bytes | None:
+    """Read ``root_real/rel`` when no part of ``rel`` is a link (else return None).
+
+    ``rel`` is a checked relative path (no ``..``, no empty or ``.`` part) and ``root_real``
+    holds no link, so when every part of ``rel`` is a plain folder, and the last a regular
+    file, none of them a link, the path is its own resolution and lies inside the corpus:
+    :func:`read_article_file` would find exactly this file. One ``lstat`` per part replaces
+    that function's ``realpath`` of the whole path (an ``lstat`` of every part of the corpus
+    folder as well) for each file. Anything else returns None and is left to the full check.
+    """
+    if rel == ".":
+        return None
+    path = root_real
+    parts = rel.split("/")
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        path = os.path.join(path, part)
+        try:
+            info = os.lstat(path)
+        except (OSError, ValueError):
+            return None
+        if not (stat.S_ISREG(info.st_mode) if i == last else stat.S_ISDIR(info.st_mode)):
+            return None  # a link (S_ISLNK), or a file where a folder should be, or a folder
+    if info.st_size > MAX_ARTICLE_BYTES:
+        raise RowSkip(
+            "too_large", f"file {value!r} has {info.st_size} bytes; the limit is "
+            f"{MAX_ARTICLE_BYTES}"
+        )
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise RowSkip("unreadable", f"file {value!r} cannot be read: {exc.strerror}") from None
+
+
 def decode_article(data: bytes, declared: str | None, source: str) -> tuple[str, str]:
     """Decode article bytes; return ``(text with \\n line ends, encoding)`` or raise RowSkip."""
     try:
@@ -414,7 +535,7 @@ def decode_article(data: bytes, declared: str | None, source: str) -> tuple[str,
     except DecodeError as exc:
         raise RowSkip("bad_encoding", str(exc)) from None
     text = normalise_newlines(dec.text)
-    if not split_paragraphs(text):
+    if not has_paragraphs(text):
         raise RowSkip("empty_article", f"file {source!r} holds no text")
     check_lines(text, f"file {source!r}")
     return text, dec.encoding
@@ -468,13 +589,40 @@ def check_unicode(text: str, what: str) -> None:
         )
 
 
-def check_fields(values: dict[str, str]) -> None:
-    """Check doc_id, outlet, script, column names and values of one row (raise RowSkip).
+#: A character no field value may hold: a control character other than tab, or a surrogate.
+_BAD_IN_VALUE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
-    Values may not hold line breaks or control characters other than tab (a manifest row stays
-    on one line, and a NUL makes the whole manifest unreadable); column names must be
-    non-empty, without surrounding spaces or control characters.
+
+@functools.lru_cache(maxsize=64)
+def _names_clean(names: tuple[str, ...]) -> bool:
+    """Whether every column name passes the checks of :func:`_check_each_field`."""
+    return all(_SURROGATE.search(name) is None and name and name == name.strip()
+               and not _has_control(name) and len(name) <= 100 for name in names)
+
+
+def _fields_all_clean(values: dict[str, str]) -> bool:
+    """Whether no check of :func:`_check_each_field` fails, in one scan of all the values.
+
+    The column names are the header's, the same on every row (cached); a tab, allowed in a
+    value, joins the values. When this is False the checks run one by one, which raises
+    the first failure with its message.
     """
+    return (_names_clean(tuple(values))
+            and all(len(v) <= MAX_FIELD_CHARS for v in values.values())
+            and _BAD_IN_VALUE.search("\t".join(values.values())) is None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _invisible_char(outlet: str) -> str | None:
+    """The first invisible (format, ``Cf``) character of ``outlet``, or None.
+
+    Cached: a corpus has few outlets, each on many rows.
+    """
+    return next((ch for ch in outlet if unicodedata.category(ch) == "Cf"), None)
+
+
+def _check_each_field(values: dict[str, str]) -> None:
+    """The per-column checks of :func:`check_fields`, in order (raise RowSkip)."""
     for name, value in values.items():
         check_unicode(value, f"column {name!r}")
         check_unicode(name, "a column name")
@@ -489,6 +637,17 @@ def check_fields(values: dict[str, str]) -> None:
         if _has_control(value):
             raise RowSkip("bad_value", f"column {name!r} holds a line break or control "
                           f"character ({value[:40]!r}); manifest values stay on one line")
+
+
+def check_fields(values: dict[str, str]) -> None:
+    """Check doc_id, outlet, script, column names and values of one row (raise RowSkip).
+
+    Values may not hold line breaks or control characters other than tab (a manifest row stays
+    on one line, and a NUL makes the whole manifest unreadable); column names must be
+    non-empty, without surrounding spaces or control characters.
+    """
+    if not _fields_all_clean(values):
+        _check_each_field(values)
     doc_id = values.get("doc_id", "")
     if not doc_id:
         raise RowSkip("bad_doc_id", "column 'doc_id' is empty")
@@ -501,7 +660,7 @@ def check_fields(values: dict[str, str]) -> None:
     outlet = values.get("outlet", "")
     if not outlet.strip():
         raise RowSkip("missing_outlet", "column 'outlet' is empty")
-    hidden = next((ch for ch in outlet if unicodedata.category(ch) == "Cf"), None)
+    hidden = _invisible_char(outlet)
     if hidden is not None:
         # Outputs group by outlet: "聯合報" and "聯合\u200b報" would be two outlets that look
         # the same in every table and figure.
@@ -513,6 +672,11 @@ def check_fields(values: dict[str, str]) -> None:
 
 
 # --------------------------------------------------------------------------- loading
+
+
+#: Manifest columns whose values differ from row to row: not worth looking up in the table
+#: of shared values.
+_UNIQUE_COLUMNS = frozenset({"doc_id", "title", "url", "file", "text_sha256"})
 
 
 def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
@@ -541,11 +705,17 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
     root_path = Path(root)
     columns, rows = read_manifest(root_path)
     shown = str(root_path / MANIFEST)
+    root_real = os.path.realpath(root_path)
     ledger: list[LedgerRow] = []
     articles: list[Article] = []
     seen_ids: dict[str, int] = {}
     seen_hash: dict[str, str] = {}
     referenced: set[str] = set()
+    # Dates repeat across rows: each (date, precision) is parsed once and its ParsedDate
+    # (frozen) shared by the articles. Values that repeat (outlet, source, precision,
+    # script...) are kept once: the CSV reader makes a new string for every field.
+    dates: dict[tuple[str, str], ParsedDate] = {}
+    shared: dict[str, str] = {}
     bar = tqdm(rows, desc="reading articles", unit="article", disable=not progress, leave=False)
     for line, values in bar:
         if isinstance(values, list):
@@ -567,9 +737,13 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
                                     f"{shown}:{line}: this row repeats the header (two "
                                     "manifests pasted together?)"))
             continue
-        # A file that a row names is listed, even if the row is skipped: not an orphan.
-        with contextlib.suppress(RowSkip):
-            referenced.add(str(check_relative_path(file_value)))
+        # A file that a row names is listed, even if the row is skipped: not an orphan. The
+        # path's own problem, if any, is the row's reason only after the checks before it.
+        try:
+            rel, bad_path = _relative_path(file_value), None
+            referenced.add(rel)
+        except RowSkip as skip:
+            rel, bad_path = "", skip
         try:
             check_fields(values)
             if doc_id in seen_ids:
@@ -578,8 +752,13 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
                     f"{seen_ids[doc_id]}"
                 )
             seen_ids[doc_id] = line
-            date = read_date(values["date"], values["date_precision"])
-            data = read_article_file(root_path, file_value)
+            date_key = (values["date"], values["date_precision"])
+            date = dates.get(date_key)
+            if date is None:
+                date = dates[date_key] = read_date(*date_key)
+            if bad_path is not None:
+                raise bad_path
+            data = _read_article(root_path, root_real, rel, file_value)
             text, encoding = decode_article(data, values.get("encoding"), file_value)
         except RowSkip as skip:
             ledger.append(
@@ -603,10 +782,17 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
             detail = (f"{shown}:{line}: text of {file_value!r} differs from the text_sha256 "
                       "recorded when it was added (the file was edited)")
         ledger.append(LedgerRow(line, doc_id, file_value, "ingested", code, detail))
+        for key, value in values.items():
+            if key not in _UNIQUE_COLUMNS:
+                values[key] = shared.setdefault(value, value)
+        values["date"] = date.raw
+        if recorded == sha:
+            values["text_sha256"] = sha
+        outlet = values["outlet"].strip()
         articles.append(
             Article(
                 doc_id=doc_id,
-                outlet=values["outlet"].strip(),
+                outlet=shared.setdefault(outlet, outlet),
                 date=date,
                 title=values["title"],
                 url=values["url"],
@@ -617,7 +803,7 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
                 line=line,
                 sha256=sha,
                 script=detect_script(text),
-                meta=dict(values),
+                meta=values,
             )
         )
     orphans = find_orphans(root_path, referenced)
@@ -626,17 +812,61 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
 
 
 def find_orphans(root: Path, referenced: set[str]) -> list[str]:
-    """Files under ``articles/`` that no manifest row references (sorted)."""
+    """Files under ``articles/`` that no manifest row references (sorted).
+
+    Every entry below ``articles/`` is looked at as ``Path.rglob("*")`` would list it (links
+    to folders are not followed, unreadable folders are passed over); a regular file, or a
+    link to one, outside hidden folders and not hidden itself, is an orphan unless listed.
+    """
     folder = root / ARTICLES_DIR
     if not folder.is_dir():
         return []
     found = []
-    for path in folder.rglob("*"):
-        rel = path.relative_to(root).as_posix()
-        if path.is_file() and not any(p.startswith(".") for p in Path(rel).parts):
+    for entry, rel in _entries_below(os.fspath(folder), ARTICLES_DIR):
+        if _is_file(entry) and not any(p.startswith(".") for p in rel.split("/")):
             if rel not in referenced:
                 found.append(rel)
     return sorted(found)
+
+
+#: Errors that :meth:`pathlib.Path.is_file` reads as "not a file" (pathlib._IGNORED_ERRNOS).
+_IGNORED_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _entries_below(folder: str, rel: str) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """``(entry, path relative to the corpus)`` of everything below ``folder``, depth first.
+
+    Walks as :meth:`pathlib.Path.rglob` does, with the same errors, but with one ``scandir``
+    per folder and no path object per file.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except PermissionError:
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}"
+        yield entry, child
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:
+            if exc.errno not in _IGNORED_ERRNOS:
+                raise
+            is_dir = False
+        if is_dir and not entry.is_symlink():
+            yield from _entries_below(entry.path, child)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """:meth:`pathlib.Path.is_file` of a directory entry (links followed)."""
+    try:
+        return stat.S_ISREG(entry.stat().st_mode)
+    except OSError as exc:
+        if exc.errno not in _IGNORED_ERRNOS:
+            raise
+        return False
+    except ValueError:  # pragma: no cover - a name with a NUL cannot come from scandir
+        return False
 
 
 # --------------------------------------------------------------------------- writing
@@ -839,7 +1069,7 @@ def prepare_article(
                       ) from None
     if back != text:  # pragma: no cover - decode_bytes removes nothing but a leading BOM
         raise RowSkip("bad_text", "the text does not read back unchanged")
-    if not split_paragraphs(text):
+    if not has_paragraphs(text):
         raise RowSkip("empty_article", "the article holds no text")
     parsed = read_date(date, date_precision)
     sha = text_sha256(text)

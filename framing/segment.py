@@ -47,6 +47,8 @@ ROLES = ("title", "heading", "body", "list_item", "signoff")
 _LINE = re.compile(r"[^\r\n]+")
 _BLANK = "[\\s\u200b\u200c\u200d\u2060\ufeff]"
 _CONTENT = re.compile(rf"(?:(?!{_BLANK}).)(?:.*(?:(?!{_BLANK}).))?")
+#: A character that is not blank: a line holding one is a paragraph (line ends are blank).
+_NON_BLANK = re.compile(rf"(?!{_BLANK})[\s\S]")
 _SIGNOFF_LINE = re.compile(r"[(（]\s*[^()（）。！？!?，,；;]{1,20}?\s*[)）]")
 _TRAILING_SIGNOFF = re.compile(r"(?<=[\s。！？!?…])\s*([(（][^()（）。！？!?，,；;]{1,20}[)）])$")
 _LIST = re.compile(
@@ -127,6 +129,15 @@ def classify_role(
             return "list_item"
         return "heading"
     return "body"
+
+
+def has_paragraphs(article: str) -> bool:
+    """Whether ``split_paragraphs(article)`` is non-empty, without splitting the article.
+
+    A line is a paragraph when it holds a character that is not blank, and line ends are
+    blank, so this is whether the article holds a non-blank character anywhere.
+    """
+    return _NON_BLANK.search(article) is not None
 
 
 def split_paragraphs(article: str, title: str | None = None) -> list[Paragraph]:

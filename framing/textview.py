@@ -67,8 +67,9 @@ def _fold_char(ch: str) -> str:
 
 #: Every character :func:`_fold_char` may change (a superset: it decides per character).
 #: Scanning for these with one regular expression keeps ordinary text out of Python loops.
+#: Tab and newline, which it keeps, are left out: most texts then have nothing to fold.
 _FOLDABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\uff10-\uff19\uff21-\uff3a"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\uff10-\uff19\uff21-\uff3a"
     "\uff41-\uff5a\uf900-\ufaff\u2f00-\u2fd5\U0002f800-\U0002fa1f]"
 )
 
@@ -107,6 +108,11 @@ def to_simplified(text: str) -> str:
     ``t2s`` is repeated until the text is stable, so ``to_simplified`` is idempotent.
     """
     out = _t2s_once(text)
+    # A pass that changed nothing needs no second pass to confirm it: t2s is a function of
+    # its input, so converting ``out`` again would give ``out`` (for Simplified text this
+    # saves one of the two OpenCC calls).
+    if out == text:
+        return out
     for _ in range(MAX_T2S_PASSES - 1):
         if out.isascii():
             break
@@ -165,6 +171,16 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
+def _n_changed(codes: np.ndarray | None, text: str, converted: str) -> int:
+    """Number of positions where ``converted`` (of the same length) differs from ``text``.
+
+    ``codes`` is ``_code_points(text)``, made only when one of the texts compared differs.
+    """
+    if converted == text:  # common (a text already in one script): no arrays to build
+        return 0
+    return int(np.count_nonzero(codes != _code_points(converted)))
+
+
 def detect_script(text: str) -> str:
     """Classify the Chinese script of ``text``.
 
@@ -183,16 +199,16 @@ def detect_script(text: str) -> str:
         One of :data:`SCRIPTS`.
     """
     folded = fold(text)
-    if count_han(folded) == 0:
+    if _HAN.search(folded) is None:  # count_han(folded) == 0, without building a string
         return "none"
     to_s = to_simplified(folded)
     to_t = converter("s2t").convert(folded)
     if len(to_s) != len(folded):  # pragma: no cover - the analysis view keeps lengths
         raise ValueError("t2s changed the length of a text")
-    codes = _code_points(folded)
-    n_trad = int(np.count_nonzero(codes != _code_points(to_s)))
+    codes = _code_points(folded) if to_s != folded or to_t != folded else None
+    n_trad = _n_changed(codes, folded, to_s)
     if len(to_t) == len(folded):
-        n_simp = int(np.count_nonzero(codes != _code_points(to_t)))
+        n_simp = _n_changed(codes, folded, to_t)
     else:  # pragma: no cover - s2t keeps lengths on everything seen so far
         n_simp = sum(1 for ch in folded if converter("s2t").convert(ch) != ch)
     total = n_trad + n_simp

@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import framing.atomic
 import framing.pipeline
@@ -792,3 +794,157 @@ def test_shipped_corpus_loads_cleanly() -> None:
 
 
 # Fuzzing of manifests, article files and import tables: tests/reliability/test_fuzz.py.
+
+
+# --------------------------------------------------------------------------- fast paths
+# load_corpus checks paths with string operations, resolves the corpus once and reads a file
+# whose path holds no link after one lstat per part; the references below are the pathlib
+# code it replaced, which every fast path must agree with.
+
+
+def _reference_read(root: Path, value: str) -> bytes | tuple[str, str]:
+    """The pathlib check and read that load_corpus did per file before (or the skip)."""
+    from pathlib import PurePosixPath
+
+    from framing.corpus import MAX_ARTICLE_BYTES, RowSkip, check_relative_path
+
+    try:
+        path = root / check_relative_path(value)
+        try:
+            resolved = path.resolve(strict=True)
+        except FileNotFoundError:
+            raise RowSkip("missing_file", f"file {value!r} does not exist") from None
+        except (OSError, RuntimeError) as exc:
+            raise RowSkip("bad_path", f"file {value!r} cannot be resolved: {exc}") from None
+        if not resolved.is_relative_to(root.resolve()):
+            raise RowSkip("path_escape", f"file {value!r} is a link leading outside the corpus")
+        if not resolved.is_file():
+            raise RowSkip("not_a_file", f"{value!r} is not a regular file")
+        if resolved.stat().st_size > MAX_ARTICLE_BYTES:
+            raise RowSkip("too_large", "")
+        assert str(PurePosixPath(value)) == str(check_relative_path(value))
+        return resolved.read_bytes()
+    except RowSkip as skip:
+        return skip.code, skip.detail
+
+
+def _reference_orphans(root: Path, referenced: set[str]) -> list[str]:
+    found = []
+    for path in (root / "articles").rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not any(p.startswith(".") for p in Path(rel).parts):
+            if rel not in referenced:
+                found.append(rel)
+    return sorted(found)
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """A corpus reached through a link, with links, hidden folders and odd spellings."""
+    real = tmp_path / "real"
+    arts = real / "articles"
+    write(arts / "a.txt", TRAD)
+    write(arts / "sub" / "b.txt", SIMP)
+    write(arts / ".hid" / "c.txt", SIMP2)
+    write(arts / "sub" / ".d.txt", SIMP2)
+    write(tmp_path / "outside" / "e.txt", "在語料庫之外的文章。")
+    (arts / "in_link.txt").symlink_to(arts / "a.txt")  # a link inside the corpus: allowed
+    (arts / "dir_link").symlink_to(arts / "sub")  # orphans do not follow it; a path may
+    (arts / "out_dir").symlink_to(tmp_path / "outside")
+    (arts / "dangling.txt").symlink_to(arts / "nothing.txt")
+    (arts / "big.txt").write_bytes(b"a" * 5_000_001)
+    (tmp_path / "via").symlink_to(real)
+    return tmp_path / "via"
+
+
+LINKED_PATHS = ["articles/a.txt", "./articles/a.txt", "articles//a.txt", "articles/./a.txt",
+                "articles/a.txt/", "articles/in_link.txt", "articles/dir_link/b.txt",
+                "articles/out_dir/e.txt", "articles/dangling.txt", "articles/big.txt",
+                "articles/a.txt/x", "articles/sub", "articles", ".", "./", "articles/none.txt",
+                "articles/.hid/c.txt", "articles/sub/b.txt", "articles/../articles/a.txt"]
+
+
+def test_fast_path_reads_like_pathlib(linked: Path) -> None:
+    from framing.corpus import RowSkip, read_article_file
+
+    for value in LINKED_PATHS:
+        try:
+            got: bytes | tuple[str, str] = read_article_file(linked, value)
+        except RowSkip as skip:
+            got = (skip.code, skip.detail if skip.code != "too_large" else "")
+        assert got == _reference_read(linked, value), value
+
+
+def test_fast_path_ledger_like_pathlib(linked: Path) -> None:
+    rows = [row(f"r{i}", value) for i, value in enumerate(LINKED_PATHS)]
+    make_manifest(linked, csv_text(HEADER, rows))
+    c = load_corpus(linked)
+    for r in c.ledger:
+        expected = _reference_read(linked, r.file)
+        if isinstance(expected, tuple):
+            assert (r.status, r.code) == ("skipped", expected[0]), r
+            assert r.detail.endswith(expected[1]), r
+        else:
+            assert r.status in ("ingested", "duplicate"), r
+    assert [r.file for r in c.ledger if r.status == "ingested"] == [
+        "articles/a.txt", "articles/dir_link/b.txt"]
+    assert c.orphans == []  # every file is named by a row (skipped rows count)
+
+
+def test_fast_path_orphans_like_rglob(linked: Path) -> None:
+    make_manifest(linked, csv_text(HEADER, [row("a", "./articles//a.txt")]))
+    c = load_corpus(linked)
+    # Links to files count, links to folders are not followed, hidden parts are left out.
+    assert c.orphans == _reference_orphans(linked, {"articles/a.txt"}) == [
+        "articles/big.txt", "articles/in_link.txt", "articles/sub/b.txt"]
+
+
+def test_article_meta_and_sharing(corpus: Path) -> None:
+    import pickle
+
+    from framing.corpus import Article
+
+    add_articles(corpus, [write(corpus.parent / "t.txt", TRAD)], outlet="聯合報",
+                 date="2025-07-03", source="網路")
+    add_articles(corpus, [write(corpus.parent / "s.txt", SIMP)], outlet="聯合報",
+                 date="2025-07-03", source="網路")
+    a, b = load_corpus(corpus).articles
+    assert a.meta == {"doc_id": a.doc_id, "outlet": "聯合報", "date": "2025-07-03",
+                      "date_precision": "day", "title": "", "url": "",
+                      "script": a.meta["script"], "file": a.file, "source": "網路",
+                      "text_sha256": a.sha256}
+    assert list(a.meta) == list(MANIFEST_COLUMNS)
+    # Repeated values and the parsed date are one object for all articles.
+    assert a.outlet is b.outlet and a.source is b.source and a.date is b.date
+    assert a.meta["text_sha256"] is a.sha256
+    # meta is a copy: changing it takes an assignment.
+    meta = a.meta
+    meta["note"] = "x"
+    assert "note" not in a.meta
+    a.meta = meta
+    assert a.meta["note"] == "x"
+    # Articles go to worker processes: the slotted class pickles (our own bytes, just made).
+    assert pickle.loads(pickle.dumps(a)) == a != b  # noqa: S301
+    assert repr(a).startswith(f"Article(doc_id={a.doc_id!r}, outlet='聯合報', date=ParsedDate(")
+    fields = {k: getattr(a, k) for k in ("doc_id", "outlet", "date", "title", "url", "source",
+                                          "file", "text", "encoding", "line", "sha256",
+                                          "script")}
+    assert Article(**fields, meta=a.meta) == a
+    assert Article(**fields).meta == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(
+    st.sampled_from(["doc_id", "outlet", "date", " x", "", "a\tb", "\ud800", "note"]),
+    st.text(alphabet=st.sampled_from("a中\t\n\r\x00\x7f\x85\ud800 "), max_size=4)
+    | st.sampled_from(["x" * 10_001, "ok"]),
+    max_size=5))
+def test_check_fields_one_scan_matches_each_check(values: dict[str, str]) -> None:
+    from framing.corpus import RowSkip, _check_each_field, _fields_all_clean
+
+    try:
+        _check_each_field(values)
+        clean = True
+    except RowSkip:
+        clean = False
+    assert _fields_all_clean(values) == clean

@@ -223,3 +223,12 @@ def test_split_loses_and_invents_no_text(article: str, title: str | None) -> Non
     for k, ch in enumerate(article):
         if not is_blank(ch):
             assert owner[k] >= 0, f"character {ch!r} at {k} belongs to no paragraph"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x1c\x85\u2028\u3000\u200b\u200c\u200d"
+                                         "\u2060\ufeff\xa0a中。"), max_size=8))
+def test_has_paragraphs_is_split_nonempty(text: str) -> None:
+    from framing.segment import has_paragraphs
+
+    assert has_paragraphs(text) == bool(split_paragraphs(text))

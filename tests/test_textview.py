@@ -137,3 +137,20 @@ def test_detect_script_mixed_none_undetermined() -> None:
     # Full-width Latin and compatibility forms do not make English look Chinese.
     assert detect_script("ＧＰＴ－４ ２０２５") == "none"
     assert set(SCRIPTS) >= {detect_script(x) for x in (SEED_000, mixed, "", "你好")}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("\x00\t\n\x0b\x1f\x7f\x85\u200b\u2060\ufeffＡ９ａ"
+                                         "\uf900\u2f00\U0002f800a中 "), max_size=8))
+def test_fold_is_fold_char_per_character(text: str) -> None:
+    from framing.textview import _fold_char
+
+    assert fold(text) == "".join(map(_fold_char, text))
+
+
+@pytest.mark.parametrize("text", ["人才争夺战", "人才爭奪戰", "薴麻", "abc", "", "苎麻 薴"])
+def test_to_simplified_single_pass_when_nothing_changes(text: str) -> None:
+    from framing.textview import _t2s_once, to_simplified
+
+    out = to_simplified(text)
+    assert to_simplified(out) == out == _t2s_once(out)
