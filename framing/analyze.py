@@ -85,8 +85,12 @@ class AnalysisResult:
     stats: dict = field(repr=False, default_factory=dict)
 
 
-def _with_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    return df.merge(articles[["doc_id", "outlet"]], on="doc_id", how="left")
+def _add_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> None:
+    """Add each row's ``outlet`` (by ``doc_id``) to ``df`` as its last column, in place: a
+    merge would copy the table, the largest of the run on a big corpus."""
+    outlet_of = pd.Series(articles["outlet"].to_numpy(dtype=object),
+                          index=articles["doc_id"].to_numpy(dtype=object))
+    df["outlet"] = df["doc_id"].map(outlet_of).astype(object)
 
 
 def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None = None,
@@ -270,14 +274,16 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         measures, articles, by="outlet", metrics=["frame_share", "frame_density", "sentiment"],
         n_boot=config.n_boot, seed=config.seed,
     )
-    par_o = _with_outlet(paragraphs, articles)
-    tables["outlet_frames"] = frames.outlet_frames(
-        par_o, _with_outlet(frame_matrix, articles), n_boot=config.n_boot,
-        seed=config.seed,
-    )
-    tables["sentiment_agreement"] = sentiment.sentiment_agreement(par_o)
     tables["entity_sentiment"] = sentiment.entity_sentiment(entity_sentences, articles)
     tables["sentiment_arcs"] = sentiment.sentiment_arcs(paragraphs, articles)
+    # The outlet is added to the paragraphs for the stages below and taken off again before
+    # the table is written (the articles table has it).
+    _add_outlet(paragraphs, articles)
+    _add_outlet(frame_matrix, articles)
+    par_o = paragraphs
+    tables["outlet_frames"] = frames.outlet_frames(par_o, frame_matrix, n_boot=config.n_boot,
+                                                   seed=config.seed)
+    tables["sentiment_agreement"] = sentiment.sentiment_agreement(par_o)
     tables["frame_sentiment"] = sentiment.frame_sentiment(par_o)
     tables.update(validate.corpus_validation(corpus.root, par_o,
                                              {**tables, "frame_scores": frame_matrix},
@@ -286,6 +292,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         corpus.root, par_o, n_boot=config.n_boot
     )
     choice = sentiment.choose_scorer(tables["sentiment_validation"])
+    del paragraphs["outlet"]
     tables["paragraphs"] = paragraphs
     provenance = {
         "figure_scorer": {"column": choice.column, "reason": choice.reason},

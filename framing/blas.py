@@ -35,3 +35,22 @@ def one_blas_thread(fn: F) -> F:
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: Cells (rows x units) of a resampling matrix made at once: 32 MiB of float64. A bootstrap
+#: or permutation step draws a matrix of replicates x units; on a large corpus (an outlet
+#: with 100,000 paragraphs) its default number of rows at once would take gigabytes.
+RESAMPLE_CELLS = 1 << 22
+
+
+def rows_per_chunk(n_units: int, most: int) -> int:
+    """Replicates drawn at once for ``n_units`` units: ``most``, fewer on large groups.
+
+    The draws are taken row by row from the generator, so chunking does not change them.
+    A smaller chunk is a multiple of 8: BLAS computes an odd last row of a product with
+    another kernel (its last digit may differ), and with even chunks the only odd row is the
+    last replicate's, as with ``most`` rows (even) at a time.
+    """
+    if n_units * most <= RESAMPLE_CELLS:
+        return most
+    return min(most, max(8, RESAMPLE_CELLS // max(n_units, 1) // 8 * 8))

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing.blas import one_blas_thread
+from framing.blas import one_blas_thread, rows_per_chunk
 from framing.errors import ConfigError
 from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
@@ -195,6 +195,7 @@ def permutation_p(sums: np.ndarray, counts: np.ndarray, n_a: int, n_perm: int,
             labels[np.repeat(np.arange(len(batch)), n_a), np.array(batch).ravel()] = 1.0
             extreme += np.sum(stats(labels) >= observed - tol, axis=0)
         return np.where(np.isnan(observed), np.nan, extreme / n_rel), "exact", n_rel
+    chunk = rows_per_chunk(n, chunk)  # bounded memory on large groups
     done = 0
     while done < n_perm:
         size = min(chunk, n_perm - done)
@@ -218,8 +219,14 @@ def bootstrap_difference(sums_a: np.ndarray, counts_a: np.ndarray, sums_b: np.nd
     boots = []
     for s, c in ((sums_a, counts_a), (sums_b, counts_b)):
         k = s.shape[0]
-        draws = rng.multinomial(k, np.full(k, 1.0 / k), size=n_boot).astype(float)
-        boots.append(_ratio(draws @ s, draws @ c))
+        # n_boot x k draws, made a bounded number of rows at a time on large groups
+        step, parts, done = rows_per_chunk(k, n_boot), [], 0
+        while done < n_boot:
+            draws = rng.multinomial(k, np.full(k, 1.0 / k),
+                                    size=min(step, n_boot - done)).astype(float)
+            parts.append(_ratio(draws @ s, draws @ c))
+            done += len(draws)
+        boots.append(np.vstack(parts))
     return interval_bounds(boots[0] - boots[1])
 
 

@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from framing.blas import one_blas_thread
+from framing.blas import one_blas_thread, rows_per_chunk
 from framing.codebook import MIN_LEAD_FACTOR, Codebook, NegationRule, Term, _lower1
 from framing.errors import ConfigError
 from framing.schema import DOC_ID, PARA_ID
@@ -1043,6 +1043,7 @@ def bootstrap_means(
         sums.append(s)
     out: list[list[np.ndarray]] = [[] for _ in mats]
     probs = np.full(n_groups, 1.0 / n_groups)
+    chunk = rows_per_chunk(n_groups, chunk)  # bounded memory on large groups
     done = 0
     while done < n_boot:
         size = min(chunk, n_boot - done)

@@ -191,9 +191,10 @@ def articles_frame(corpus: Corpus, summaries: dict[str, dict[str, object]]) -> p
             "text_sha256": a.sha256,
             **summaries[a.doc_id],
         }
-        for key in sorted(k for k in a.meta if k not in known):
+        meta = a.meta  # (built on each access)
+        for key in sorted(k for k in meta if k not in known):
             # An extra manifest column never overwrites a computed one (n_chars, date_start...).
-            row[f"manifest_{key}" if key in row else key] = a.meta[key]
+            row[f"manifest_{key}" if key in row else key] = meta[key]
         rows.append(row)
     return pd.DataFrame(rows, columns=None if rows else ["doc_id"])
 

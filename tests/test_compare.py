@@ -144,3 +144,28 @@ def test_smallest_draws_mark_what_argsort_picks():
         order = draws.argsort(axis=1)[:, :n_a]
         expected[np.repeat(np.arange(len(draws)), n_a), order.ravel()] = 1.0
         np.testing.assert_array_equal(smallest_draws(draws, n_a), expected)
+
+
+def test_resampling_in_smaller_chunks_gives_the_same_numbers(monkeypatch):
+    # On large groups the replicates are drawn a bounded number of rows at a time
+    # (blas.rows_per_chunk); the numbers must not depend on it.
+    from framing import blas
+    from framing.compare import bootstrap_difference, permutation_p
+    from framing.frames import bootstrap_means
+
+    gen = np.random.default_rng(1)
+    n = 3000
+    mats, groups = [gen.random((n, 4)), gen.random((n, 4))], np.arange(n) // 3
+    sums, counts = gen.random((n, 3)), gen.integers(1, 5, (n, 3)).astype(float)
+
+    def run() -> list[np.ndarray]:
+        return [*bootstrap_means(mats, groups, 1001, np.random.default_rng(5)),
+                *bootstrap_difference(sums, counts, sums[:900], counts[:900], 1001,
+                                      np.random.default_rng(2)),
+                permutation_p(sums, counts, n // 3, 1001, np.random.default_rng(3))[0]]
+
+    whole = run()
+    monkeypatch.setattr(blas, "RESAMPLE_CELLS", 1 << 13)
+    assert blas.rows_per_chunk(n, 250) == 8 and blas.rows_per_chunk(1000, 250) == 8
+    for a, b in zip(whole, run(), strict=True):
+        np.testing.assert_array_equal(a, b)
