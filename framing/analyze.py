@@ -26,7 +26,7 @@ from framing.corpus import Corpus, load_corpus
 from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
-from framing.spool import ColumnStash, PieceRouter, TableSpool
+from framing.spool import ColumnStash, PieceRouter, TableSpool, spool_table
 from framing.termcounts import ARTICLE_TERM_COLUMNS, TermCounts
 from framing.tokens import default_tokenizer
 
@@ -266,6 +266,12 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
 
     measures = measures_lib.paragraph_measures(paragraphs, frame_matrix,
                                                tables.get("paragraph_topics"))
+    if stage is not None:
+        # One row per paragraph and topic, the largest corpus-wide table: written now, not
+        # held through the stages below.
+        run.stats["spooled"]["paragraph_topics"] = spool_table(
+            "paragraph_topics", sort_table("paragraph_topics", tables.pop("paragraph_topics")),
+            stage, csv=config.csv, excel=config.excel, parquet=config.parquet)
     tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
                                n_boot=config.n_boot, seed=config.seed)
     tables["timeline_excluded"] = tl.attrs.pop("excluded")

@@ -16,11 +16,13 @@ come in key order. Both are checked on every piece; a piece that breaks them rai
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing import output
@@ -223,6 +225,39 @@ class TableSpool:
         if self.parquet:
             output.write_parquet(df, self.folder / f"{self.name}.parquet")
         self.prototype = df.iloc[:0].copy()
+
+
+#: Rows per piece when a whole table is written through a spool (:func:`spool_table`).
+TABLE_PIECE_ROWS = 200_000
+
+
+def spool_table(name: str, df: pd.DataFrame, folder: str | Path, *, csv: bool = True,
+                 excel: bool = False, parquet: bool = False,
+                 rows: int = TABLE_PIECE_ROWS) -> pd.DataFrame:
+    """Write a whole table (sorted by its keys, ``doc_id`` first) through a
+    :class:`TableSpool`, in pieces of whole articles of about ``rows`` rows: the same files
+    as a whole-table write, without rendering the whole table at once.
+
+    Returns
+    -------
+    DataFrame
+        The table's zero-row prototype (columns and dtypes).
+    """
+    spool = TableSpool(name, folder, csv=csv, excel=excel, parquet=parquet)
+    if df.empty:
+        spool.write_empty(df)
+        return spool.prototype  # type: ignore[return-value]
+    doc = df["doc_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]).tolist()
+    cuts = [0]
+    for start in starts:  # cut at the first article start at least `rows` after the last cut
+        if start - cuts[-1] >= rows:
+            cuts.append(start)
+    cuts.append(len(df))
+    for a, b in itertools.pairwise(cuts):
+        spool.append(df.iloc[a:b])
+    spool.close()
+    return spool.prototype  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
