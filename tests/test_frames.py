@@ -916,3 +916,15 @@ def test_cli_kwic_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "no frame 'nope'" in capsys.readouterr().err
     assert main(["codebook", "stats", corpus]) == 0
     assert "warnings:" in capsys.readouterr().out
+
+
+def test_token_forms_with_a_tiny_form_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The form cache is emptied when full: forms must not depend on what it holds.
+    monkeypatch.setattr(frames, "FORM_CACHE_SIZE", 3)
+    monkeypatch.setattr(frames, "_FORMS", frames._FormCache())
+    texts = ["GPT-4", "Meta", "人才", "Sam Altman", "LLAMA 4", "人才", "Meta", "ａ Ｂ"]
+    for text in texts * 2:
+        token = Token(text, 0, len(text), token_kind(text), False, "")
+        assert frames.token_form(token) == "".join(
+            _lower1(ch) for ch in text if not ch.isspace())
+        assert len(frames._FORMS) <= 3
