@@ -194,20 +194,25 @@ def token_form(token: Token) -> str:
     return _FORMS[token.text]
 
 
-#: Token texts whose matching form :data:`_FORMS` keeps (bounds memory).
-FORM_CACHE_SIZE = 1 << 18
+#: Token texts whose matching form :data:`_FORMS` keeps (emptied when full: about 14 MB).
+FORM_CACHE_SIZE = 1 << 17
 
 
 class _FormCache(dict):
     """Token text → matching form, computed on first sight (a corpus has far fewer distinct
     token texts than tokens). A dict whose misses fill it (``__missing__``), so that a
-    paragraph's lookups run through ``map`` in C; at most :data:`FORM_CACHE_SIZE` entries.
+    paragraph's lookups run through ``map`` in C; at most :data:`FORM_CACHE_SIZE` entries,
+    emptied when full (news keeps bringing new texts: a cache kept whole would grow with the
+    corpus, one that stopped filling would keep only the corpus's first texts).
     """
 
     def __missing__(self, text: str) -> str:
         form = "".join(_lower1(ch) for ch in text if not ch.isspace())
-        if len(self) < FORM_CACHE_SIZE:
-            self[text] = form
+        if form == text:
+            form = text  # most texts are their own form: one string, not two equal ones
+        if len(self) >= FORM_CACHE_SIZE:
+            self.clear()
+        self[text] = form
         return form
 
 

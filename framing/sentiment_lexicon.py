@@ -81,8 +81,9 @@ NOT_ONLY = frozenset({"只", "只是", "仅", "仅是", "仅仅", "光", "单", 
 IN_TOKEN_NEGATORS = frozenset("不无未没非抗防避")
 
 _SUBDIR = "sentiment"
-#: Distinct token forms whose compound-rule matches are kept (per lexicon).
-_FORM_CACHE_SIZE = 200_000
+#: Distinct token forms whose compound-rule matches are kept (per lexicon; emptied when
+#: full). About 110 bytes a form: this bounds them to about 14 MB.
+_FORM_CACHE_SIZE = 1 << 17
 
 
 @dataclass(frozen=True)

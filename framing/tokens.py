@@ -76,8 +76,16 @@ _MIXED_BLOCK = re.compile(f"(?<![{_BLOCK_CHARS}])[\u4E00-\u9FD5]*+[a-zA-Z0-9+#&\
 #: Characters jieba-rs puts inside its blocks but jieba does not (so the two would cut the
 #: text around them differently): a text containing one is segmented by jieba alone.
 _RS_ONLY_BLOCK = re.compile("[\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF]")
-#: Token forms (and non-Han blocks) a tokenizer remembers the analysis of (bounds memory).
-FORM_CACHE_SIZE = 500_000
+#: Token forms a tokenizer remembers the analysis of (emptied when full: bounds memory). News
+#: text keeps bringing new forms (names, numbers), so a cache kept until it is full grows
+#: with the corpus; at about 110 bytes a form this holds about 14 MB, and refilling it costs
+#: a few microseconds per form.
+FORM_CACHE_SIZE = 1 << 17
+#: Non-Han blocks (``2025年``, ``GPT-4``) whose jieba cut a tokenizer remembers (emptied
+#: when full). A block costs about 900 bytes (its words and their offsets) and a news corpus
+#: brings some six new ones per article, so this bounds the cache to about 15 MB; cutting a
+#: block again costs some tens of microseconds.
+BLOCK_CACHE_SIZE = 1 << 14
 #: Segmentation backends (``FRAMING_SEGMENTER``): ``auto`` uses rjieba when installed.
 BACKENDS = ("auto", "jieba", "rjieba")
 
@@ -336,8 +344,9 @@ class Tokenizer:
         cut = self._blocks.get(block)
         if cut is None:
             cut = _columns(self._tk().tokenize(block, HMM=self.hmm))
-            if len(self._blocks) < FORM_CACHE_SIZE:
-                self._blocks[block] = cut
+            if len(self._blocks) >= BLOCK_CACHE_SIZE:
+                self._blocks.clear()
+            self._blocks[block] = cut
         return cut
 
     def tokenize(self, text: str) -> list[Token]:
@@ -402,18 +411,26 @@ def _columns(triples: Iterable[tuple[str, int, int]]) -> tuple[tuple, tuple, tup
 class _FormInfo(dict):
     """Token form → ``(kind, stop, entity)``, or None for white space, computed on first
     sight. The misses fill the dict themselves (``__missing__``), so a paragraph's lookups run
-    through ``map`` in C. At most :data:`FORM_CACHE_SIZE` forms are kept (bounds memory).
+    through ``map`` in C. At most :data:`FORM_CACHE_SIZE` forms are kept (emptied when full:
+    a cache that stopped filling would keep the forms of the corpus's start, and one kept
+    whole would grow with the corpus).
     """
 
     def __init__(self, aliases: dict[str, str]) -> None:
         super().__init__()
         self.aliases = aliases
+        # The distinct infos (a few hundred: kinds × stop × entities), each kept once, so
+        # that a cached form costs its key and a slot, not a tuple of its own.
+        self.shared: dict[tuple[str, bool, str], tuple[str, bool, str]] = {}
 
     def __missing__(self, form: str) -> tuple[str, bool, str] | None:
         info = (token_kind(form), form in stopwords(), self.aliases.get(form, "")) \
             if form.strip() else None
-        if len(self) < FORM_CACHE_SIZE:
-            self[form] = info
+        if info is not None:
+            info = self.shared.setdefault(info, info)
+        if len(self) >= FORM_CACHE_SIZE:
+            self.clear()
+        self[form] = info
         return info
 
 

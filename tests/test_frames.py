@@ -973,3 +973,15 @@ def test_outlet_frames_gives_the_same_table_from_either_form():
     a = frames.outlet_frames(paragraphs, long, n_boot=50)
     b = frames.outlet_frames(paragraphs, wide, n_boot=50)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_token_forms_with_a_tiny_form_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The form cache is emptied when full: forms must not depend on what it holds.
+    monkeypatch.setattr(frames, "FORM_CACHE_SIZE", 3)
+    monkeypatch.setattr(frames, "_FORMS", frames._FormCache())
+    texts = ["GPT-4", "Meta", "人才", "Sam Altman", "LLAMA 4", "人才", "Meta", "ａ Ｂ"]
+    for text in texts * 2:
+        token = Token(text, 0, len(text), token_kind(text), False, "")
+        assert frames.token_form(token) == "".join(
+            _lower1(ch) for ch in text if not ch.isspace())
+        assert len(frames._FORMS) <= 3

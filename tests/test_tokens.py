@@ -151,6 +151,22 @@ def test_token_offsets_on_seed_paragraphs(path: Path, title: str | None) -> None
     assert n > 1000
 
 
+def test_tiny_caches_give_the_same_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The form and block caches are emptied when full: tokens must not depend on what they
+    # hold, and they must stay within their bounds.
+    import framing.tokens as tokens_mod
+
+    text = SEED_001.read_text(encoding="utf-8")
+    want = Tokenizer().tokenize(text)
+    monkeypatch.setattr(tokens_mod, "FORM_CACHE_SIZE", 3)
+    monkeypatch.setattr(tokens_mod, "BLOCK_CACHE_SIZE", 2)
+    tk = Tokenizer()
+    assert tk.tokenize(text) == want
+    assert tk.tokenize(text) == want  # a second pass, with caches emptied again and again
+    assert len(tk._forms) <= 3
+    assert len(tk._blocks) <= 2
+
+
 TOKEN_PIECES = [
     *"人才爭奪戰祖克柏扎克伯格簽約獎金隱性知識的了。,“”() \u3000\u200b\nA-Za4GPT",
     "Sam Altman", "Llama 4", "GPT-4", "Scale AI", "LeCun", "楊立昆", "Metaverse", "4.5",
