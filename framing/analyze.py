@@ -262,6 +262,9 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         # One outlet only: nothing to contrast. Written empty; the warning says why.
         warnings.warn(f"no distinctive terms: {exc}", StageSkippedWarning, stacklevel=2)
         tables["distinctive_terms"] = pd.DataFrame(columns=terms.OUTPUT_COLUMNS)
+    # The term counts (the largest thing held on a big corpus) are not needed any more; the
+    # router's consumer holds them too.
+    del counts, router
     clock.lap("terms_topics")
 
     measures = measures_lib.paragraph_measures(paragraphs, frame_matrix,

@@ -27,10 +27,12 @@ any subset of paragraphs (the k diagnostic's sample), so results stay identical 
 
 from __future__ import annotations
 
+import operator
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -261,7 +263,8 @@ class TermCounts:
     Notes
     -----
     Keeps, per paragraph with at least one term, its key and its distinct terms with their
-    counts; per distinct (term, spelling) pair its count. Nothing per occurrence.
+    counts; per distinct (term, spelling) pair whose spelling differs from the term, its
+    count (the term's own spelling has the rest of its occurrences). Nothing per occurrence.
     """
 
     def __init__(self, entities: bool = True, surfaces: bool = True) -> None:
@@ -276,7 +279,7 @@ class TermCounts:
         self._row_len = _IntBuffer("i")
         self._indices = _IntBuffer("i")
         self._data = _IntBuffer("i")
-        self._forms: Counter[tuple[int, str]] = Counter()
+        self._forms: Counter[tuple[int, str]] = Counter()  # spellings other than the term
         self._final: tuple[RowCounts, np.ndarray, np.ndarray] | None = None
 
     # -- building ----------------------------------------------------------------------
@@ -299,8 +302,13 @@ class TermCounts:
         self._final = None
         para = list(cols["para_id"])
         ids = list(map(self._vocab.__getitem__, terms))
-        if self.surfaces:  # counted in C (Counter.update on an iterable)
-            self._forms.update(zip(ids, cols["surface"], strict=True))
+        if self.surfaces:
+            # Only spellings that differ from their term are counted (in C: Counter.update
+            # on an iterable); a term's own spelling has the rest of its occurrences
+            # (display_forms). In Simplified text that is most of them.
+            surface = cols["surface"]
+            self._forms.update(compress(zip(ids, surface, strict=True),
+                                        map(operator.ne, terms, surface)))
         if para != sorted(para):  # keep token order within each paragraph
             rank = sorted(range(len(para)), key=para.__getitem__)
             para, ids = [para[i] for i in rank], [ids[i] for i in rank]
@@ -464,6 +472,17 @@ class TermCounts:
         ids = {vocab[t] for t in wanted}
         terms = list(vocab)
         picked = [(terms[i], form, n) for (i, form), n in self._forms.items() if i in ids]
+        # Spelled as the term itself: the occurrences not counted under another spelling.
+        rows = self.rows()
+        total = np.bincount(rows.indices, weights=rows.data, minlength=len(terms))
+        other: Counter[int] = Counter()
+        for (i, _form), n in self._forms.items():
+            if i in ids:
+                other[i] += n
+        for i in sorted(ids):
+            own = int(total[i]) - other[i]
+            if own > 0:
+                picked.append((terms[i], terms[i], own))
         if not picked:
             return best_forms([], [], [])
         term, form, n = zip(*picked, strict=True)
