@@ -177,7 +177,7 @@ DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
 
 
 def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None,
-               stage: Path | None = None
+               stage: Path | None = None, release_texts: bool = False
                ) -> tuple[dict[str, pd.DataFrame], dict, dict]:
     """Run every analysis stage on a loaded corpus.
 
@@ -193,6 +193,10 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         Folder the :data:`SPOOLED` tables are written into as the articles are analysed
         (:func:`analyze` passes its staging folder); they are then not in ``tables`` but in
         ``stats["spooled"]`` (name → zero-row prototype). Without it every table is kept.
+    release_texts : bool
+        Empty each article's ``text`` once the per-article stages are done (no later stage
+        reads it): :func:`analyze`, which loaded the corpus for the run, frees the memory of
+        the texts (hundreds of megabytes on a large corpus) before the corpus-wide stages.
 
     Returns
     -------
@@ -221,6 +225,9 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
     articles, run = per_article_run(corpus, config, options, sink=router)
+    if release_texts:
+        for article in corpus.articles:
+            article.text = ""
     clock = StageClock(run.stats)
     if router is not None:
         tables = router.finish({**_empty_forms(),
@@ -385,7 +392,8 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
     with atomic.staged_dir(out_path, RUN_MANIFEST) as stage:
         # The staging folder exists before the analysis starts: the per-article tables are
         # written into it piece by piece as the articles are analysed (SPOOLED).
-        tables, provenance, stats = run_stages(corpus, config, options, stage=stage)
+        tables, provenance, stats = run_stages(corpus, config, options, stage=stage,
+                                               release_texts=True)
         spooled: dict[str, pd.DataFrame] = stats.pop("spooled", {})
         stash: ColumnStash | None = stats.pop("stash", None)
         clock = StageClock(stats)

@@ -399,10 +399,13 @@ class PieceRouter:
             if not spool.n_rows and name in empty:
                 spool.write_empty(pd.DataFrame(columns=empty[name]))
         out = {}
-        for name, parts in sorted(self._kept.items()):
+        for name in sorted(self._kept):
+            # one table at a time, its pieces dropped as soon as it is whole: at most one
+            # table is held twice
+            parts = self._kept.pop(name)
             out[name] = (parts[0].reset_index(drop=True) if len(parts) == 1
                          else pd.concat(parts, ignore_index=True))
-        self._kept = {}
+            del parts
         for name, cols in empty.items():
             if name not in self.spools:
                 out.setdefault(name, pd.DataFrame(columns=cols))
