@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from framing import atomic, engine, output, schema
@@ -27,7 +26,7 @@ from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
 from framing.spool import ColumnStash, PieceRouter, TableSpool, spool_table
-from framing.termcounts import ARTICLE_TERM_COLUMNS, TermCounts
+from framing.termcounts import TermCounts
 from framing.tokens import default_tokenizer
 
 #: Keys each written table is sorted by (reruns give identical files).
@@ -142,15 +141,8 @@ def _empty_forms() -> dict[str, list[str]]:
 
 def count_terms(counts: TermCounts, terms: pd.DataFrame) -> None:
     """Fold the engine's ``terms`` rows (``doc_id, para_id, term, surface``, whole articles
-    in ``doc_id`` order) into ``counts``, article by article."""
-    if terms.empty:
-        return
-    doc = terms["doc_id"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]).tolist()
-    ends = [*starts[1:], len(doc)]
-    cols = {c: terms[c].tolist() for c in ARTICLE_TERM_COLUMNS}
-    for a, b in zip(starts, ends, strict=True):
-        counts.add(doc[a], {c: v[a:b] for c, v in cols.items()})
+    in ``doc_id`` order) into ``counts`` (:meth:`TermCounts.add_table`)."""
+    counts.add_table(terms)
 
 
 def _entity_sentences(sentences: pd.DataFrame) -> pd.DataFrame:

@@ -338,3 +338,48 @@ def test_outlet_topics_wide_equals_long(seed):
     got = topics._outlet_topics(docs, shares, articles)
     pd.testing.assert_frame_equal(got, want, check_exact=True)
     assert got["share"].to_numpy().tobytes() == want["share"].to_numpy().tobytes()
+
+
+_WORDS = st.sampled_from(["人才", "战争", "Meta", "挖角", "薪酬", "超级智能"])
+
+
+@st.composite
+def _term_tables(draw) -> pd.DataFrame:
+    """Rows of a few whole articles in doc_id order, each article's rows in para order,
+    spellings sometimes different from the term (Traditional text)."""
+    rows = []
+    for d in range(draw(st.integers(1, 4))):
+        for p in sorted(draw(st.lists(st.integers(0, 5), min_size=1, max_size=4))):
+            for term in draw(st.lists(_WORDS, min_size=1, max_size=6)):
+                spelt = draw(st.sampled_from([term, term + "·", term.upper()]))
+                rows.append((f"d{d}", p, term, spelt))
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "term", "surface"])
+
+
+def _state(tc: TermCounts) -> tuple:
+    rows = tc.rows()
+    return (rows.indptr.tolist(), rows.indices.tolist(), rows.data.tolist(),
+            rows.terms.tolist(), tc.keys().values.tolist(), tc.articles(),
+            tc.display_forms().values.tolist())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_term_tables(), min_size=1, max_size=3))
+def test_add_table_counts_as_add_article_by_article(pieces):
+    # Pieces as the engine folds them (later pieces hold later articles).
+    pieces = [p.assign(doc_id=p["doc_id"] + f"-{i}") for i, p in enumerate(pieces)]
+    whole, one_by_one = TermCounts(), TermCounts()
+    for piece in pieces:
+        whole.add_table(piece)
+        for doc, part in piece.groupby("doc_id", sort=False):
+            one_by_one.add(doc, {c: part[c].tolist() for c in ("para_id", "term", "surface")})
+    assert _state(whole) == _state(one_by_one)
+
+
+def test_add_table_refuses_an_article_twice():
+    tc = TermCounts()
+    piece = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "term": ["人才"],
+                          "surface": ["人才"]})
+    tc.add_table(piece)
+    with pytest.raises(ValueError, match="added twice"):
+        tc.add_table(piece)
