@@ -471,6 +471,14 @@ def _read_article(root: Path, root_real: str, rel: str, value: str) -> bytes:
         return data
     # Something on the way is a link, missing or not a plain folder or file: resolve the path
     # in full to tell whether it stays inside the corpus, and why it cannot be read.
+    return _read_resolved(root, rel, value)
+
+
+def _read_resolved(root: Path, rel: str, value: str) -> bytes:
+    """Read ``root/rel`` after resolving it in full (links followed), or raise RowSkip:
+    the check every path once went through, and the one :func:`_read_plain_file` must agree
+    with (``tests/test_corpus.py`` compares them on links, odd spellings and missing
+    files)."""
     path = root / rel
     try:
         resolved = path.resolve(strict=True)
