@@ -217,6 +217,9 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
     articles, run = per_article_run(corpus, config, options, sink=router)
+    # The corpus-wide stages share their independent pieces among the local cores
+    # (framing.forked), also when the per-article work went to a Dask cluster.
+    jobs = engine.local_jobs(options or RunOptions())
     if release_texts:
         for article in corpus.articles:
             article.text = ""
@@ -275,12 +278,12 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             "paragraph_topics", sort_table("paragraph_topics", tables.pop("paragraph_topics")),
             stage, csv=config.csv, excel=config.excel, parquet=config.parquet)
     tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
-                               n_boot=config.n_boot, seed=config.seed)
+                               n_boot=config.n_boot, seed=config.seed, jobs=jobs)
     tables["timeline_excluded"] = tl.attrs.pop("excluded")
     tables["timeline"] = tl
     tables["comparisons"] = compare_lib.compare_groups(
         measures, articles, by="outlet", metrics=["frame_share", "frame_density", "sentiment"],
-        n_boot=config.n_boot, seed=config.seed,
+        n_boot=config.n_boot, seed=config.seed, jobs=jobs,
     )
     tables["entity_sentiment"] = sentiment.entity_sentiment(entity_sentences, articles)
     tables["sentiment_arcs"] = sentiment.sentiment_arcs(paragraphs, articles)

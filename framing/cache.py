@@ -52,6 +52,9 @@ def default_cache_dir() -> Path:
 
 #: Key marking a packed number column (:class:`array.array`) in the stored JSON.
 ARRAY_KEY = "$array"
+#: Key marking a list of one string repeated (an article's ``doc_id`` column) in the stored
+#: JSON: ``{"$repeat": value, "n": count}``.
+REPEAT_KEY = "$repeat"
 
 
 def _array_to_json(value: object) -> dict:
@@ -64,10 +67,13 @@ def _array_to_json(value: object) -> dict:
 
 
 def _array_from_json(obj: dict) -> object:
-    if ARRAY_KEY in obj and len(obj) == 2:
-        out = array(obj[ARRAY_KEY])
-        out.frombytes(base64.b64decode(obj["data"]))
-        return out if sys.byteorder == "little" else _swapped(out)
+    if len(obj) == 2:
+        if ARRAY_KEY in obj:
+            out = array(obj[ARRAY_KEY])
+            out.frombytes(base64.b64decode(obj["data"]))
+            return out if sys.byteorder == "little" else _swapped(out)
+        if REPEAT_KEY in obj and type(obj[REPEAT_KEY]) is str:
+            return [obj[REPEAT_KEY]] * obj["n"]
     return obj
 
 
@@ -75,6 +81,18 @@ def _swapped(values: array) -> array:
     out = array(values.typecode, values)
     out.byteswap()
     return out
+
+
+def _repeats_folded(value: object) -> object:
+    """``value`` with every list of one string repeated (two or more times) inside its
+    dicts replaced by a :data:`REPEAT_KEY` marker: each per-article table repeats its
+    article's id on every row. Lists are not searched inside; ``value`` is not changed."""
+    if isinstance(value, dict):
+        return {k: _repeats_folded(v) for k, v in value.items()}
+    if (type(value) is list and len(value) > 1 and type(value[0]) is str
+            and value.count(value[0]) == len(value)):
+        return {REPEAT_KEY: value[0], "n": len(value)}
+    return value
 
 
 class Encoded(NamedTuple):
@@ -85,10 +103,10 @@ class Encoded(NamedTuple):
 
 
 def encode(result: object) -> Encoded:
-    """JSON text of a result (floats exact, NaN kept, packed columns as bytes) → its SHA-256
-    and compressed bytes."""
-    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"), allow_nan=True,
-                      default=_array_to_json)
+    """JSON text of a result (floats exact, NaN kept, packed columns as bytes, repeated ids
+    folded) → its SHA-256 and compressed bytes."""
+    text = json.dumps(_repeats_folded(result), ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=True, default=_array_to_json)
     raw = text.encode("utf-8")
     # Level 1: a third of level 6's time for 20 % more bytes (JSON of news tables compresses
     # about 6:1 either way); the cache is written once per article and run.

@@ -42,6 +42,7 @@ import pandas as pd
 
 from framing.blas import one_blas_thread, rows_per_chunk
 from framing.errors import ConfigError
+from framing.forked import map_forked
 from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
 from framing.timeline import FEW_ARTICLES, interval_bounds, stable_int
@@ -358,6 +359,7 @@ def compare_groups(
     n_boot: int = 2000,
     seed: int = 20250704,
     correction: str = "holm",
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """Differences between groups on each measure, tested by permuting articles.
 
@@ -381,6 +383,9 @@ def compare_groups(
     seed : int
     correction : {"holm", "bh"}
         Multiple-comparison correction within each family (measure kind × period).
+    jobs : int
+        Local processes the pairs of groups are shared among (:func:`framing.forked.map_forked`);
+        the table is the same for any number.
 
     Returns
     -------
@@ -399,17 +404,24 @@ def compare_groups(
     chosen = select_metrics(measures, metrics)
     labels, _excluded = _labels(articles, by, freq)
     data = measures.merge(labels, on="doc_id", how="inner")
-    rows: list[dict] = []
-    for period, scope in data.groupby("period", sort=True):
-        groups = sorted(scope["group"].astype(str).unique())
-        for ga, gb in itertools.combinations(groups, 2):
-            rng = np.random.default_rng([seed, stable_int(f"{period}\x1f{ga}\x1f{gb}")])
-            pair = compare_pair(scope[scope["group"] == ga], scope[scope["group"] == gb],
-                                chosen, n_perm, n_boot, rng)
-            for r in pair:
-                r.update(group_var=by, period=str(period), group_a=ga, group_b=gb)
-                r["family"] = f"{r['family']} / {period}"
-            rows.extend(pair)
+    scopes = {str(period): scope for period, scope in data.groupby("period", sort=True)}
+    pairs = [(period, ga, gb) for period, scope in scopes.items()
+             for ga, gb in itertools.combinations(sorted(scope["group"].astype(str).unique()), 2)]
+
+    def one_pair(key: tuple[str, str, str]) -> list[dict]:
+        # Each pair draws from its own generator, seeded by its names: the same numbers
+        # whichever process computes it (map_forked).
+        period, ga, gb = key
+        scope = scopes[period]
+        rng = np.random.default_rng([seed, stable_int(f"{period}\x1f{ga}\x1f{gb}")])
+        pair = compare_pair(scope[scope["group"] == ga], scope[scope["group"] == gb],
+                            chosen, n_perm, n_boot, rng)
+        for r in pair:
+            r.update(group_var=by, period=period, group_a=ga, group_b=gb)
+            r["family"] = f"{r['family']} / {period}"
+        return pair
+
+    rows = [r for pair in map_forked(one_pair, pairs, jobs) for r in pair]
     out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     out["correction"] = correction
     adjust = CORRECTIONS[correction]

@@ -48,7 +48,7 @@ import pandas as pd
 from framing.errors import ConfigError
 
 #: Version of the per-article result format; part of every cache key.
-RESULT_FORMAT = 3
+RESULT_FORMAT = 4
 
 #: Per-article stages timed inside :func:`run_article`.
 ARTICLE_STAGES = ("segment", "frames", "sentiment")
@@ -384,7 +384,7 @@ def _dask_client(options: RunOptions) -> Iterator:
         yield client
 
 
-def _local_jobs(options: RunOptions) -> int:
+def local_jobs(options: RunOptions) -> int:
     """Local worker processes asked for (every usable core by default)."""
     jobs = options.jobs if options.jobs is not None else available_cores()
     if jobs < 1:
@@ -444,8 +444,8 @@ def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptio
             for part in _ordered(submit_dask, batches_for(n), window=4 * n):
                 yield from part
         return
-    batches = batches_for(_local_jobs(options))
-    jobs = min(_local_jobs(options), len(batches)) or 1
+    batches = batches_for(local_jobs(options))
+    jobs = min(local_jobs(options), len(batches)) or 1
     if jobs == 1:
         info.update(engine="serial", workers=1)
         for batch in batches:
@@ -677,7 +677,7 @@ def _run_pieces(jobs: Iterator[PieceJob], n_jobs: int, settings: StageSettings,
                                           pure=False),
                 jobs, window=2 * n)
         return
-    workers = min(_local_jobs(options), n_jobs) or 1
+    workers = min(local_jobs(options), n_jobs) or 1
     if workers == 1:
         info.update(engine="serial", workers=1)
         for job in jobs:
@@ -701,7 +701,7 @@ def _analyse_pieces(tasks: list[ArticleTask], keys: list[str], settings: StageSe
     # Only the keys' presence is checked here; the bytes are checked where they are
     # decoded, and a damaged entry is computed there.
     present = store.present_keys(keys) if store is not None else set()  # type: ignore[attr-defined]
-    workers = max(1, _local_jobs(options) if not options.scheduler else 1)
+    workers = max(1, local_jobs(options) if not options.scheduler else 1)
     # Pieces of at most SINK_ARTICLES, and at least one per worker on a small corpus.
     size = max(1, min(SINK_ARTICLES, -(-len(tasks) // workers)))
     n_jobs = -(-len(tasks) // size)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError
+from framing.forked import map_forked
 from framing.frames import bootstrap_means
 from framing.measures import SHARE_KINDS, metric_kind, select_metrics
 from framing.terms import article_groups, article_periods, normalise_freq
@@ -256,6 +257,7 @@ def timeline(
     metrics: Iterable[str] | str | None = None,
     n_boot: int = 1000,
     seed: int = 20250704,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """Aggregate paragraph measures by period × group with article-bootstrap intervals.
 
@@ -275,6 +277,9 @@ def timeline(
         Bootstrap replicates.
     seed : int
         Seed of the bootstrap.
+    jobs : int
+        Local processes the cells are shared among (:func:`framing.forked.map_forked`); the
+        table is the same for any number.
 
     Returns
     -------
@@ -289,9 +294,14 @@ def timeline(
     chosen = select_metrics(measures, metrics)
     placed, excluded = place_articles(articles, code, by)
     data = measures.merge(placed, on="doc_id", how="inner")
-    rows: list[dict] = []
-    for (period, group), part in data.groupby(["period", "group"], sort=True):
-        rows.extend(_cell_rows(str(period), str(group), by, code, part, chosen, n_boot, seed))
+    cells = [(str(period), str(group), part)
+             for (period, group), part in data.groupby(["period", "group"], sort=True)]
+
+    def one_cell(cell: tuple[str, str, pd.DataFrame]) -> list[dict]:
+        return _cell_rows(cell[0], cell[1], by, code, cell[2], chosen, n_boot, seed)
+
+    # Each cell seeds its own generator (_cell_rows): the same rows in any process.
+    rows = [r for cell_rows in map_forked(one_cell, cells, jobs) for r in cell_rows]
     out = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
     out = out.sort_values(["period", "group_var", "group", "metric"], kind="mergesort")
     out = out.reset_index(drop=True).astype({"n_articles": "int64", "n_paragraphs": "int64"})

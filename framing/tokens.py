@@ -68,10 +68,14 @@ _NUMBER = re.compile(r"[0-9０-９.,，%％~～\-+]+\Z")
 
 #: Characters of jieba's blocks (``jieba.re_han_default``): each block is segmented on its own.
 _BLOCK_CHARS = "\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-"
-#: A jieba block that is not purely Han: the blocks cut by jieba, the rest going to rjieba.
-#: The look-behind makes a match start at a block's start; the possessive Han run then needs
-#: one other block character, so a pure Han block fails at once (linear time).
-_MIXED_BLOCK = re.compile(f"(?<![{_BLOCK_CHARS}])[\u4E00-\u9FD5]*+[a-zA-Z0-9+#&\\._%\\-]"
+#: A jieba block holding one of ``+#&._%-``: the blocks cut by jieba, the rest going to
+#: rjieba. The two part only there: when jieba's HMM meets Latin or digits in a run of
+#: unknown characters it splits them with ``[a-zA-Z0-9]+(?:\.\d+)?%?``, and jieba-rs writes
+#: that pattern with an unescaped dot (``GPT-4`` stays whole); a block of Han, Latin letters
+#: and digits alone gives both the same runs (the equivalence tests in tests/test_tokens.py).
+#: The look-behind makes a match start at a block's start; the possessive run of the other
+#: block characters then needs one of these, so a block without one fails at once (linear).
+_MIXED_BLOCK = re.compile(f"(?<![{_BLOCK_CHARS}])[\u4E00-\u9FD5a-zA-Z0-9]*+[+#&\\._%\\-]"
                           f"[{_BLOCK_CHARS}]*")
 #: Characters jieba-rs puts inside its blocks but jieba does not (so the two would cut the
 #: text around them differently): a text containing one is segmented by jieba alone.

@@ -169,3 +169,15 @@ def test_resampling_in_smaller_chunks_gives_the_same_numbers(monkeypatch):
     assert blas.rows_per_chunk(n, 250) == 8 and blas.rows_per_chunk(1000, 250) == 8
     for a, b in zip(whole, run(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_pairs_shared_among_processes_give_the_same_table(syn):
+    # Each pair seeds its own generator: the table must not depend on how many processes
+    # computed the pairs (framing.forked), to the last byte of its CSV.
+    measures, articles = syn
+    kw = dict(metrics=["frame_share", "sentiment"], n_perm=300, n_boot=200)
+    for extra in ({}, {"freq": "M"}):
+        one = compare_groups(measures, articles, jobs=1, **kw, **extra)
+        three = compare_groups(measures, articles, jobs=3, **kw, **extra)
+        pd.testing.assert_frame_equal(one, three)
+        assert one.to_csv(index=False) == three.to_csv(index=False)

@@ -13,6 +13,8 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import zlib
+from array import array
 from pathlib import Path
 
 import pandas as pd
@@ -209,6 +211,25 @@ def test_cache_round_trips_floats_exactly(tmp_path):
     x = got["k"]["x"]
     assert x[0] == 0.1 + 0.2 and x[1] == 1e-300 and x[2] != x[2] and str(x[3]) == "-0.0"
     assert got["k"]["s"] == "挖角"
+
+
+def test_cache_folds_repeated_ids_and_gives_them_back(tmp_path):
+    # An article's id repeated on every row is stored once; lists that only look alike
+    # (one value, a different type, another string) are stored as they are.
+    from framing.cache import decode, encode
+
+    value = {"doc_id": "d1", "tables": {"tokens": {
+        "doc_id": ["d1"] * 500, "kind": ["han"] * 3 + ["latin"], "one": ["d1"],
+        "flags": [True] * 4, "mixed": ["1", 1], "empty": [], "nested": {"ids": ["x"] * 3},
+        "n": array("q", range(4)),
+    }}}
+    sha, payload = encode(value)
+    raw = zlib.decompress(payload).decode("utf-8")
+    assert raw.count('"$repeat"') == 2 and "d1,d1" not in raw.replace('"', "")
+    assert decode(sha, payload) == value
+    with ResultCache(tmp_path) as store:
+        store.put_many({"k": value})
+        assert store.get_many(["k"])["k"] == value
 
 
 KILLED_PUT = """

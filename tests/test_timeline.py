@@ -236,3 +236,15 @@ def test_interval_bounds_equal_nanpercentile_bit_for_bit():
         ref_lo, ref_hi = np.nanpercentile(boot, [2.5, 97.5], axis=0)
     np.testing.assert_array_equal(lo, ref_lo)
     np.testing.assert_array_equal(hi, ref_hi)
+
+
+def test_cells_shared_among_processes_give_the_same_table(syn):
+    # Each cell seeds its own generator: the timeline must not depend on how many processes
+    # computed the cells (framing.forked), to the last byte of its CSV.
+    _r, measures, articles, _ = syn
+    kw = dict(freq="M", metrics=["frame_share", "sentiment"], n_boot=200)
+    one = timeline(measures, articles, jobs=1, **kw)
+    two = timeline(measures, articles, jobs=2, **kw)
+    pd.testing.assert_frame_equal(one, two)
+    assert one.to_csv(index=False) == two.to_csv(index=False)
+    assert one.attrs["excluded"].equals(two.attrs["excluded"])
