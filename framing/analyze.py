@@ -246,7 +246,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     clock.lap("aggregate")
     try:
         topic_tables = topics.fit_topics(counts, paragraphs, articles, k=config.topics_k,
-                                         random_state=config.seed)
+                                         random_state=config.seed, jobs=jobs)
     except CorpusError as exc:
         # Too little text for a topic model (e.g. one short article): the other analyses
         # still run; the topic tables are written empty and the warning says why.

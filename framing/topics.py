@@ -59,6 +59,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from framing.blas import one_blas_thread
 from framing.errors import ConfigError, CorpusError
+from framing.forked import map_forked
 from framing.schema import DOC_ID, PARA_ID
 from framing.termcounts import RowCounts, TermCounts
 from framing.terms import analysis_terms
@@ -588,6 +589,7 @@ def k_diagnostics(
     documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
     k_values: Iterable[int] = DEFAULT_K_VALUES,
     chosen: int | None = None,
+    jobs: int = 1,
     **model_params: object,
 ) -> pd.DataFrame:
     """Fit the topic model for a range of k and measure each fit.
@@ -606,6 +608,9 @@ def k_diagnostics(
         Numbers of topics to try.
     chosen : int, optional
         The k of the reported model (marked in ``chosen``).
+    jobs : int
+        Local processes the values of k are shared among (:func:`framing.forked.map_forked`);
+        the table is the same for any number.
     **model_params
         Other :class:`TopicModel` parameters.
 
@@ -616,31 +621,46 @@ def k_diagnostics(
         topic_diversity, chosen, n_paragraphs``, sorted by ``k``.
     """
     model_params = {"tol": DIAGNOSTIC_TOL, **model_params}
-    return _k_diagnostics(documents, k_values, chosen, model_params)
+    return _k_diagnostics(documents, k_values, chosen, model_params, jobs)
 
 
 def _k_diagnostics(documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
-                   k_values: Iterable[int], chosen: int | None, model_params: dict
-                   ) -> pd.DataFrame:
-    counts = as_rows(documents)
-    base = TopicModel(**model_params)
-    vec, x = base._vectorize(counts)
-    norm_x = float(np.sqrt(x.multiply(x).sum()))
-    limit = min(x.shape) - 1
-    rows = []
-    wanted = {int(k) for k in k_values} | ({int(chosen)} if chosen is not None else set())
-    for k in sorted(wanted):
-        if k < 1 or k > limit:
-            continue
-        model = TopicModel(n_components=k, **model_params)
-        model._fit_matrix(vec, x)
+                   k_values: Iterable[int], chosen: int | None, model_params: dict,
+                   jobs: int = 1) -> pd.DataFrame:
+    fit = _diagnostic_fit(documents, k_values, chosen, model_params)
+    return fit.table(map_forked(fit.row, fit.ks, jobs))
+
+
+class _diagnostic_fit:  # noqa: N801 - used like a function returning its pieces
+    """The k diagnostic as independent pieces, one per k: the vocabulary and TF-IDF
+    matrix are built once (here), and :meth:`row` fits and measures one k (it may run in a
+    forked process: :func:`framing.forked.map_forked`)."""
+
+    def __init__(self, documents: Sequence[Sequence[str]] | TermCounts | RowCounts,
+                 k_values: Iterable[int], chosen: int | None, model_params: dict) -> None:
+        self.n_rows = as_rows(documents).n_rows
+        self.params = model_params
+        self.chosen = chosen
+        self.vec, self.x = TopicModel(**model_params)._vectorize(documents)
+        self.norm_x = float(np.sqrt(self.x.multiply(self.x).sum()))
+        limit = min(self.x.shape) - 1
+        wanted = {int(k) for k in k_values} | ({int(chosen)} if chosen is not None else set())
+        self.ks = [k for k in sorted(wanted) if 1 <= k <= limit]
+
+    def row(self, k: int) -> tuple:
+        model = TopicModel(n_components=k, **self.params)
+        model._fit_matrix(self.vec, self.x)
         top = _top_indices(model.components_, N_DIAGNOSTIC_TERMS)
         n_top = sum(len(t) for t in top)
         diversity = len({i for t in top for i in t}) / n_top if n_top else float("nan")
         err = model.reconstruction_err_
-        rows.append((k, err, err / norm_x if norm_x else float("nan"),
-                     npmi_coherence(x, top), diversity, chosen == k, counts.n_rows))
-    return pd.DataFrame(rows, columns=[c for c, _t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]])
+        return (k, err, err / self.norm_x if self.norm_x else float("nan"),
+                npmi_coherence(self.x, top), diversity, self.chosen == k, self.n_rows)
+
+    @staticmethod
+    def table(rows: list[tuple]) -> pd.DataFrame:
+        return pd.DataFrame(rows,
+                            columns=[c for c, _t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]])
 
 
 # ---------------------------------------------------------------------------------------
@@ -770,6 +790,7 @@ def fit_topics(
     n_top: int = N_TOP_TERMS,
     entities: bool = True,
     return_model: bool = False,
+    jobs: int = 1,
     **model_params: object,
 ) -> dict[str, pd.DataFrame]:
     """Fit the topic model on the corpus's paragraphs and build every topic table.
@@ -797,6 +818,9 @@ def fit_topics(
         ``TermCounts``, fixed when it was built).
     return_model : bool
         Also return the fitted :class:`TopicModel` under key ``"model"``.
+    jobs : int
+        Local processes the model and the diagnostic's fits are shared among
+        (:func:`framing.forked.map_forked`); the tables are the same for any number.
     **model_params
         Other :class:`TopicModel` parameters (``min_df``, ``max_df``, ...).
 
@@ -815,21 +839,39 @@ def fit_topics(
               else TermCounts.from_tokens(tokens, paragraphs, entities=entities))
     rows = counts.rows()
     model = TopicModel(n_components=k, random_state=random_state, **model_params)
-    w = model.fit_transform(rows)
-    # display forms of the listed terms only (counting all their occurrences)
-    forms = counts.display_forms(only=model.top_terms(n_top)["term"].tolist())
-    out = topic_tables(model, counts.keys(), w, paragraphs, articles, forms, n_top=n_top)
-    del w
+    vec, x = model._vectorize(rows)
+    held = {"x": x}  # dropped once the model is fitted (the largest thing here)
+    del x
     kv = list(DEFAULT_K_VALUES if k_values is None else k_values)
+    diagnostic = None
     if kv:
-        params = dict(model_params, random_state=random_state)
         sample = rows
         if rows.n_rows > DIAGNOSTIC_SAMPLE:
             rng = np.random.default_rng(random_state)
             picked = np.sort(rng.choice(rows.n_rows, DIAGNOSTIC_SAMPLE, replace=False))
             sample = rows.take(picked)
-        out["topic_k_diagnostics"] = k_diagnostics(sample, kv, chosen=model.n_components_,
-                                                   **params)
+        chosen = model.n_components if model.n_components is not None else default_k(
+            rows.n_rows)
+        diagnostic = _diagnostic_fit(
+            sample, kv, int(chosen),
+            {"tol": DIAGNOSTIC_TOL, **model_params, "random_state": random_state})
+
+    def piece(item: int | None) -> object:
+        # None: the reported model (its fitted self and loadings); k: one diagnostic row
+        if item is None:
+            return model, model._fit_matrix(vec, held["x"])
+        return diagnostic.row(item)  # type: ignore[union-attr]
+
+    # The model and the diagnostic's fits are independent: they share the local cores.
+    (model, w), *diag_rows = map_forked(piece, [None, *(diagnostic.ks if diagnostic else [])],
+                                        jobs)
+    held.clear()
+    # display forms of the listed terms only (counting all their occurrences)
+    forms = counts.display_forms(only=model.top_terms(n_top)["term"].tolist())
+    out = topic_tables(model, counts.keys(), w, paragraphs, articles, forms, n_top=n_top)
+    del w
+    if diagnostic is not None:
+        out["topic_k_diagnostics"] = diagnostic.table(diag_rows)
     else:
         out["topic_k_diagnostics"] = pd.DataFrame(
             {c: pd.Series(dtype=_DTYPES[t]) for c, t, _d in TABLE_SCHEMAS["topic_k_diagnostics"]}

@@ -183,6 +183,27 @@ def test_fit_topics_identical_across_runs(seeds, seed_topics):
         pd.testing.assert_frame_equal(again[name], seed_topics[name], check_exact=True)
 
 
+def test_fit_topics_same_tables_on_two_processes(seeds, seed_topics):
+    # The model and each k of the diagnostic are fitted in forked processes with jobs=2
+    # (framing.forked): every table must be the same, to the last byte of its CSV.
+    tokens, paragraphs, articles = seeds
+    two = fit_topics(tokens, paragraphs, articles, k_values=range(2, 9), jobs=2,
+                     return_model=True)
+    for name in ("topic_terms", "topics", "paragraph_topics", "outlet_topics",
+                 "topic_k_diagnostics", "paragraphs"):
+        pd.testing.assert_frame_equal(two[name], seed_topics[name], check_exact=True)
+        assert two[name].to_csv(index=False) == seed_topics[name].to_csv(index=False)
+    np.testing.assert_array_equal(two["model"].components_, seed_topics["model"].components_)
+    assert len(two["topic_k_diagnostics"]) == 7  # k = 2..8
+    # the mini-batch solver (large corpora) too
+    kw = dict(k_values=range(2, 5), minibatch_above=10, batch_size=16)
+    one = fit_topics(tokens, paragraphs, articles, jobs=1, return_model=True, **kw)
+    two = fit_topics(tokens, paragraphs, articles, jobs=2, return_model=True, **kw)
+    assert one["model"].solver_ == "minibatch_nmf"
+    for name in ("paragraph_topics", "topic_terms", "topic_k_diagnostics"):
+        assert two[name].to_csv(index=False) == one[name].to_csv(index=False)
+
+
 def test_seed_topics_separate_the_outlets(seed_topics):
     """The 雲媒體 piece (Zuckerberg's personal offers, CEO 親自下場) and the JER學家 piece
     (FAIR, LeCun) load on different topics."""
