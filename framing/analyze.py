@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing import atomic, engine, output, schema
@@ -145,17 +146,27 @@ def count_terms(counts: TermCounts, terms: pd.DataFrame) -> None:
     counts.add_table(terms)
 
 
+def _kept_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its Python-string columns as pandas' ``str`` dtype, as a table assembled
+    from lists has them: a piece's strings may come as Python objects (the workers leave
+    the spooled tables' strings so), and kept for the whole run they take several times the
+    memory of Arrow strings."""
+    plain = [c for c, t in df.dtypes.items() if isinstance(t, np.dtype) and t.kind == "O"
+             and set(map(type, df[c].to_numpy())) <= {str, type(None)}]
+    return df.astype(dict.fromkeys(plain, "str")) if plain else df
+
+
 def _entity_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     """The sentences that name an entity, with the columns ``entity_sentiment`` reads."""
     named = sentences["entities"].fillna("").astype(str) != ""
-    return sentences.loc[named, ENTITY_SENTENCE_COLUMNS]
+    return _kept_strings(sentences.loc[named, ENTITY_SENTENCE_COLUMNS])
 
 
 def _frame_matrix(frame_scores: pd.DataFrame) -> pd.DataFrame:
     """:func:`framing.frames.frame_matrix` (imported when first used)."""
     from framing.frames import frame_matrix
 
-    return frame_matrix(frame_scores)
+    return _kept_strings(frame_matrix(frame_scores))
 
 
 #: Projections of spooled tables kept for the corpus-wide stages: table → (name, function of

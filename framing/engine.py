@@ -37,7 +37,7 @@ import os
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -644,7 +644,10 @@ def run_piece(job: PieceJob, settings: StageSettings | None, renderer: object,
         result = results.pop(key)
         summaries[result["doc_id"]] = result["summary"]
         tables.add(result)
-    return {"rendered": renderer.render(tables.tables(empty=False)),  # type: ignore[attr-defined]
+    # The spooled tables are only rendered to CSV here: their strings stay Python strings
+    # (a Parquet run converts them to Arrow once, in render_table).
+    plain = renderer.spooled if not renderer.parquet else ()  # type: ignore[attr-defined]
+    return {"rendered": renderer.render(tables.tables(empty=False, plain_strings=plain)),  # type: ignore[attr-defined]
             "summaries": summaries, "seconds": seconds, "computed": computed,
             "chars_computed": chars, "new": new}
 
@@ -790,10 +793,15 @@ class _Column:
             self.values, self.packed = self.values.tolist(), None  # type: ignore[union-attr]
         self.values.extend(values)  # type: ignore[arg-type]
 
-    def series(self) -> pd.Series | list:
+    def series(self, plain_strings: bool = False) -> pd.Series | list:
+        """The column: typed when packed; else the list, which pandas infers from. With
+        ``plain_strings`` a column of strings (missing values allowed) stays Python strings
+        (object dtype) instead of being converted to pandas' Arrow-backed ``str``."""
         if self.packed:
             dtype = np.int64 if self.packed == "q" else np.float64
             return pd.Series(np.frombuffer(self.values, dtype=dtype).copy())
+        if plain_strings and set(map(type, self.values)) <= {str, type(None)}:
+            return pd.Series(self.values, dtype=object)
         return self.values  # type: ignore[return-value]
 
 
@@ -834,16 +842,20 @@ class Assembler:
                     values = list(map(shared.__getitem__, values))
                 columns[c].extend(values)
 
-    def tables(self, empty: bool = True) -> dict[str, pd.DataFrame]:
+    def tables(self, empty: bool = True, plain_strings: Collection[str] = ()
+               ) -> dict[str, pd.DataFrame]:
         """The assembled tables (the assembler is emptied; shared strings are kept for the
         next piece). With ``empty``, the base tables that got no row are returned with their
-        columns (:data:`EMPTY_COLUMNS`)."""
+        columns (:data:`EMPTY_COLUMNS`). The string columns of the tables in
+        ``plain_strings`` are left as Python strings (object dtype): tables that are only
+        rendered to CSV would be converted to Arrow strings and straight back."""
         out: dict[str, pd.DataFrame] = {}
         for name in sorted(self._tables):
             columns = self._tables.pop(name)
+            plain = name in plain_strings
             data = {}
             for c in list(columns):
-                data[c] = columns.pop(c).series()
+                data[c] = columns.pop(c).series(plain)
             out[name] = pd.DataFrame(data)
             del data
         if empty:
