@@ -83,16 +83,20 @@ def _swapped(values: array) -> array:
     return out
 
 
-def _repeats_folded(value: object) -> object:
-    """``value`` with every list of one string repeated (two or more times) inside its
-    dicts replaced by a :data:`REPEAT_KEY` marker: each per-article table repeats its
-    article's id on every row. Lists are not searched inside; ``value`` is not changed."""
-    if isinstance(value, dict):
-        return {k: _repeats_folded(v) for k, v in value.items()}
-    if (type(value) is list and len(value) > 1 and type(value[0]) is str
-            and value.count(value[0]) == len(value)):
-        return {REPEAT_KEY: value[0], "n": len(value)}
-    return value
+def _repeats_folded(value: dict) -> dict:
+    """``value`` with every list of one string repeated (two or more times) inside it and
+    its nested dicts replaced by a :data:`REPEAT_KEY` marker: each per-article table repeats
+    its article's id on every row. Lists are not searched inside; ``value`` is not changed."""
+    out = {}
+    for key, v in value.items():
+        kind = type(v)
+        if kind is dict:
+            v = _repeats_folded(v)
+        elif (kind is list and len(v) > 1 and type(v[0]) is str
+              and v.count(v[0]) == len(v)):
+            v = {REPEAT_KEY: v[0], "n": len(v)}
+        out[key] = v
+    return out
 
 
 class Encoded(NamedTuple):
@@ -105,7 +109,8 @@ class Encoded(NamedTuple):
 def encode(result: object) -> Encoded:
     """JSON text of a result (floats exact, NaN kept, packed columns as bytes, repeated ids
     folded) → its SHA-256 and compressed bytes."""
-    text = json.dumps(_repeats_folded(result), ensure_ascii=False, separators=(",", ":"),
+    folded = _repeats_folded(result) if type(result) is dict else result
+    text = json.dumps(folded, ensure_ascii=False, separators=(",", ":"),
                       allow_nan=True, default=_array_to_json)
     raw = text.encode("utf-8")
     # Level 1: a third of level 6's time for 20 % more bytes (JSON of news tables compresses

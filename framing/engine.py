@@ -187,6 +187,8 @@ def pack(values: list) -> array | list:
     Done in the worker: arrays travel and cache as raw bytes, and the assembler appends them
     without looking at each value (:class:`Assembler`).
     """
+    if not values or type(values[0]) not in (int, float):  # text, flags, None: as is
+        return values
     kinds = set(map(type, values))
     if kinds == {int}:
         try:
@@ -797,7 +799,7 @@ class _Column:
         """The column: typed when packed; else the list, which pandas infers from. With
         ``plain_strings`` a column of strings (missing values allowed) stays Python strings
         (object dtype) instead of being converted to pandas' Arrow-backed ``str``."""
-        if self.packed:
+        if self.packed in ("q", "d"):  # ("?": no value was ever added)
             dtype = np.int64 if self.packed == "q" else np.float64
             return pd.Series(np.frombuffer(self.values, dtype=dtype).copy())
         if plain_strings and set(map(type, self.values)) <= {str, type(None)}:

@@ -327,3 +327,31 @@ def test_assembler_gives_what_pandas_infers_from_the_whole_column(
     pd.testing.assert_frame_equal(got, want)
     if not packed[0] and not through_cache:
         assert results[0]["tables"]["t"]["x"] == parts[0]  # results are left as they were
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=6), min_size=1,
+                max_size=4),
+       st.lists(VALUE, min_size=1, max_size=6))
+def test_plain_strings_render_the_same_csv(parts: list[list], other: list) -> None:
+    # Tables the workers only render keep Python strings (object dtype): their CSV must be
+    # the one of the table pandas would infer (Arrow-backed str), and columns that are not
+    # all strings are inferred as before.
+    from framing.engine import Assembler
+    from framing.output import csv_text
+
+    def built(plain: bool) -> pd.DataFrame:
+        asm = Assembler(share=False)
+        for p in parts:
+            asm.add({"tables": {"t": {"s": list(p), "n": list(range(len(p)))}}})
+        asm.add({"tables": {"t": {"s": [], "n": []}}})
+        asm.add({"tables": {"u": {"v": list(other)}}})
+        return asm.tables(empty=False, plain_strings={"t", "u"} if plain else ())
+
+    plain, inferred = built(True), built(False)
+    for name in inferred:
+        assert csv_text(plain[name]) == csv_text(inferred[name])
+    if "t" in plain:
+        assert plain["t"]["s"].dtype == object
+    assert plain["u"]["v"].dtype == inferred["u"]["v"].dtype or set(
+        map(type, other)) <= {str, type(None)}
