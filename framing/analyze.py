@@ -501,6 +501,15 @@ class Tables(Mapping):
     def __len__(self) -> int:
         return len({*self._held, *self._on_disk})
 
+    def rows_of(self, name: str, doc_ids: list[str]) -> pd.DataFrame:
+        """The rows of table ``name`` that belong to the articles ``doc_ids``. A table on
+        disk is read no further than the last of them (``output.read_table``), so asking
+        for a large corpus's first articles does not read the whole table."""
+        if name in self._held or name not in self._on_disk:
+            table = self[name]
+            return table[table["doc_id"].astype(str).isin(set(doc_ids))].reset_index(drop=True)
+        return output.read_table(self._on_disk[name], name, doc_ids=doc_ids)
+
     def in_memory(self) -> dict[str, pd.DataFrame]:
         """The tables held in memory now (no file is read)."""
         return dict(self._held)

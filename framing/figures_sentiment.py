@@ -4,7 +4,8 @@
   per article, coloured by outlet. Dots are the paragraph scores; the line is their centred
   rolling mean over :data:`ARC_WINDOW` scored paragraphs (fewer at the ends), because a
   paragraph's score jumps between -1 and 1 on one or two lexicon hits. Paragraphs without a
-  score are left out.
+  score are left out. With more than :data:`ARC_LINES` articles, each outlet's mean score
+  in :data:`ARC_BINS` position bins is drawn instead.
 - ``frame_sentiment``: mean sentiment by dominant frame (rows) and outlet (colours), with
   rough 95 % intervals, for one scorer.
 
@@ -27,6 +28,12 @@ from framing.sentiment import SCORER_COLUMNS, preferred_scorer
 
 #: Scored paragraphs in the rolling mean drawn as each article's arc.
 ARC_WINDOW = 5
+#: Most articles drawn one line each. Beyond it the lines would hide one another (and
+#: 100,000 of them take minutes to draw): each outlet's mean over its articles is drawn
+#: instead, paragraph positions in :data:`ARC_BINS` equal bins.
+ARC_LINES = 60
+#: Position bins of the per-outlet mean arc.
+ARC_BINS = 10
 #: Axis label of each scorer.
 SCORER_LABELS = {
     "sentiment_lexicon": "lexicon tone, (pos - neg) / (pos + neg)",
@@ -70,6 +77,12 @@ def sentiment_arcs_figure(arcs: pd.DataFrame, scorer: str | None = None) -> Figu
     outlets = sorted(arcs["outlet"].dropna().astype(str).unique())
     colours = _outlet_colours(outlets)
     fig, ax = plt.subplots(figsize=(8, 4.5))
+    n_articles = arcs.loc[arcs[col].notna(), "doc_id"].nunique()
+    if n_articles > ARC_LINES:
+        _outlet_mean_arcs(ax, arcs, col, outlets, colours)
+        ax.set_title(f"Sentiment arcs, mean of each outlet's {n_articles:,} articles "
+                     f"({col}; position in {ARC_BINS} equal bins)")
+        return _arc_axes(fig, ax, col, bool(outlets))
     seen: set[str] = set()
     for _doc_id, g in arcs.sort_values(["doc_id", "para_id"]).groupby("doc_id", sort=True):
         g = g.dropna(subset=[col])
@@ -81,14 +94,36 @@ def sentiment_arcs_figure(arcs: pd.DataFrame, scorer: str | None = None) -> Figu
         ax.plot(g["position"], smooth, linewidth=1.6, color=colours.get(outlet),
                 label=outlet if outlet not in seen else None)
         seen.add(outlet)
+    ax.set_title(f"Sentiment arcs, one line per article ({col}; line = rolling mean of "
+                 f"{ARC_WINDOW} paragraphs)")
+    return _arc_axes(fig, ax, col, bool(seen))
+
+
+def _outlet_mean_arcs(ax: plt.Axes, arcs: pd.DataFrame, col: str, outlets: list[str],
+                      colours: dict[str, tuple]) -> None:
+    """Each outlet's mean score per position bin (a paragraph at position 1 goes in the
+    last bin), the bins' centres joined by a line; a bin without a scored paragraph is a
+    gap."""
+    scored = arcs[arcs[col].notna() & arcs["outlet"].notna()]
+    bins = (scored["position"].to_numpy(float) * ARC_BINS).astype(int).clip(0, ARC_BINS - 1)
+    means = (scored.assign(bin=bins, outlet=scored["outlet"].astype(str))
+             .groupby(["outlet", "bin"], sort=True)[col].mean())
+    centres = (pd.RangeIndex(ARC_BINS) + 0.5) / ARC_BINS
+    for outlet in outlets:
+        if outlet not in means.index.get_level_values(0):
+            continue
+        line = means.loc[outlet].reindex(range(ARC_BINS))
+        ax.plot(centres, line.to_numpy(float), marker="o", markersize=3, linewidth=1.6,
+                color=colours.get(outlet), label=outlet)
+
+
+def _arc_axes(fig: Figure, ax: plt.Axes, col: str, legend: bool) -> Figure:
     ax.axhline(SCORER_MIDPOINT[col], color="grey", linewidth=0.8, linestyle="--")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(*SCORER_RANGE[col])
     ax.set_xlabel("position in article (0 = first paragraph, 1 = last)")
     ax.set_ylabel(SCORER_LABELS[col])
-    ax.set_title(f"Sentiment arcs, one line per article ({col}; line = rolling mean of "
-                 f"{ARC_WINDOW} paragraphs)")
-    if seen:
+    if legend:
         ax.legend(title="outlet", loc="best", fontsize=8)
     fig.tight_layout()
     return fig

@@ -27,7 +27,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -230,20 +230,39 @@ def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
                        skip_blank_lines=False)  # a one-column row of spaces is a row
 
 
-def read_table(path: str | os.PathLike[str], name: str) -> pd.DataFrame:
+def read_table(path: str | os.PathLike[str], name: str,
+               doc_ids: Collection[str] | None = None) -> pd.DataFrame:
     """Read a table framing wrote (CSV or Parquet) back with the dtypes of its schema.
 
     Text columns come back as text (an empty cell as ``""``), ``integer`` columns as int64
     (nullable Int64 when a cell is empty), ``number`` columns as float64 (empty → NaN) and
     ``boolean`` columns as bool. This is how :class:`framing.analyze.Tables` gives the
     tables that were written piece by piece and not kept in memory.
+
+    ``doc_ids``: only the rows of these articles. A CSV is read in chunks and no further
+    than the last of them (framing's tables are sorted by ``doc_id``), so the first articles
+    of a large table are read without reading it all.
     """
     from framing.schema import all_schemas
 
     target = Path(path)
     if target.suffix == ".parquet":
-        return pd.read_parquet(target)
-    df = read_csv(target)
+        if doc_ids is None:
+            return pd.read_parquet(target)
+        return pd.read_parquet(target, filters=[("doc_id", "in", sorted(map(str, doc_ids)))])
+    if doc_ids is None:
+        df = read_csv(target)
+    else:
+        wanted = set(map(str, doc_ids))
+        last = max(wanted, default="")
+        parts = []
+        with pd.read_csv(target, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         skip_blank_lines=False, chunksize=CHUNK_ROWS) as chunks:
+            for chunk in chunks:
+                parts.append(chunk[chunk["doc_id"].isin(wanted)])
+                if len(chunk) and chunk["doc_id"].iloc[-1] > last:
+                    break
+        df = pd.concat(parts, ignore_index=True) if parts else read_csv(target).iloc[:0]
     types = {c: t for c, t, _d in all_schemas().get(name, [])}
     for col in df.columns:
         kind = types.get(col, "string")

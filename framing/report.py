@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from framing.corpus import Corpus
 
+#: Articles that get their own figure (frames paragraph by paragraph): the first ones by
+#: ``doc_id``. A study of a few articles gets one per article; a corpus of 100,000 would get
+#: 200,000 files and hours of drawing (the tables hold every article's numbers, and
+#: :func:`framing.figures_frames.plot_article_frames` draws any of them).
+ARTICLE_FIGURES = 30
 
-def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path, codebook: object,
+
+def write_figures(tables: Mapping[str, pd.DataFrame], out_dir: Path, codebook: object,
                   scorer: str) -> list[Path]:
     """Draw the figure set (PNG + SVG) from the analysis tables.
 
-    Figures: outlet frame profiles with intervals, each article's frames paragraph by
-    paragraph, distinctive terms per outlet, topic shares per outlet (and the k diagnostic),
-    sentiment arcs and sentiment by dominant frame × outlet (drawn with ``scorer``).
+    Figures: outlet frame profiles with intervals, the frames of each of the first
+    :data:`ARTICLE_FIGURES` articles paragraph by paragraph, distinctive terms per outlet,
+    topic shares per outlet (and the k diagnostic), sentiment arcs and sentiment by dominant
+    frame × outlet (drawn with ``scorer``).
     """
     from framing import figures_frames, figures_sentiment, figures_terms
 
@@ -23,8 +31,11 @@ def write_figures(tables: dict[str, pd.DataFrame], out_dir: Path, codebook: obje
     outlets = dict(zip(tables["articles"]["doc_id"], tables["articles"]["outlet"], strict=True))
     if not tables["outlet_frames"].empty:
         paths += figures_frames.plot_outlet_frames(tables["outlet_frames"], codebook, out_dir)
+        first = sorted(map(str, tables["articles"]["doc_id"]))[:ARTICLE_FIGURES]
+        scores = (tables.rows_of("frame_scores", first) if hasattr(tables, "rows_of")
+                  else tables["frame_scores"][tables["frame_scores"]["doc_id"].isin(first)])
         paths += figures_frames.plot_article_frames(
-            tables["frame_scores"], tables["paragraphs"], codebook, out_dir, outlets=outlets
+            scores, tables["paragraphs"], codebook, out_dir, outlets=outlets
         )
     if "timeline" in tables and not tables["timeline"].empty:
         from framing import figures_timeline

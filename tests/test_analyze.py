@@ -271,3 +271,19 @@ def test_sort_table_skips_only_what_is_already_in_order(rows: list[tuple], preso
     want = df.sort_values(["doc_id", "para_id", "token_id"], kind="mergesort").reset_index(
         drop=True) if len(df) else df.reset_index(drop=True)
     pd.testing.assert_frame_equal(sort_table("tokens", df), want)
+
+
+def test_article_figures_are_drawn_for_the_first_articles_only(lib_run, tmp_path, monkeypatch):
+    # A large corpus gets the frames-by-paragraph figure of its first ARTICLE_FIGURES
+    # articles, not one per article; frame_scores (written piece by piece) is read back
+    # only for them.
+    from framing import report
+    from framing.codebook import load_codebook
+
+    monkeypatch.setattr(report, "ARTICLE_FIGURES", 1)
+    paths = report.write_figures(lib_run.tables, tmp_path, load_codebook(None),
+                                 "sentiment_lexicon")
+    first = sorted(lib_run.tables["articles"]["doc_id"])[0]
+    drawn = sorted(p.name for p in paths if p.name.startswith("frames_by_paragraph_"))
+    assert drawn == [f"frames_by_paragraph_{first}.png", f"frames_by_paragraph_{first}.svg"]
+    assert len(lib_run.tables["articles"]) == 2

@@ -461,3 +461,34 @@ def test_fast_renderer_chunks_join_to_the_whole(monkeypatch):
     whole = output.csv_text(df)
     monkeypatch.setattr(output, "CHUNK_ROWS", 3)
     assert output.csv_text(df) == whole == pandas_text(df)
+
+
+@pytest.mark.parametrize("parquet", [False, True])
+def test_read_table_of_some_articles_stops_after_the_last(tmp_path, monkeypatch, parquet):
+    # The figures of a large corpus's first articles read only the head of frame_scores:
+    # the rows of the asked articles come back typed as the whole table's, and a CSV is
+    # not read past the last of them (a broken line further down is never reached).
+    from framing.analyze import Tables
+
+    df = pd.DataFrame({"doc_id": [f"d{i // 3:02d}" for i in range(30)],
+                       "para_id": [i % 3 for i in range(30)],
+                       "frame": ["conflict"] * 30, "hits": list(range(30)),
+                       "hits_negated": [0] * 30, "weight": [0.5 * i for i in range(30)],
+                       "n_tokens": [7] * 30, "density": [0.25] * 30})
+    path = tmp_path / ("frame_scores.parquet" if parquet else "frame_scores.csv")
+    if parquet:
+        df.to_parquet(path, index=False)
+    else:
+        output.write_csv(df, path)
+    want = output.read_table(path, "frame_scores").iloc[:9]
+    if not parquet:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("d99,1,2,3,4,5,6,7,8,9,10,11\n")  # too many fields: unreadable
+        monkeypatch.setattr(output, "CHUNK_ROWS", 4)
+    got = Tables({}, {"frame_scores": path}).rows_of("frame_scores", ["d00", "d01", "d02"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    if not parquet:
+        with pytest.raises(pd.errors.ParserError):
+            output.read_table(path, "frame_scores")
+    held = Tables({"frame_scores": df}, {}).rows_of("frame_scores", ["d01"])
+    assert held["para_id"].tolist() == [0, 1, 2] and set(held["doc_id"]) == {"d01"}

@@ -572,3 +572,21 @@ def test_sentence_mean_is_numpy_mean():
     for n in [*range(1, 21)] * 500:
         values = (rng.random(n) ** rng.integers(1, 10)).tolist()
         assert S._mean(values).hex() == float(np.mean(values)).hex(), values
+
+
+def test_arcs_of_many_articles_are_outlet_means_by_position(tmp_path):
+    # Beyond ARC_LINES articles the figure draws each outlet's mean per position bin,
+    # computed by hand here: outlet A scores 0.1 x bin, outlet B minus that.
+    from framing import figures_sentiment as F
+
+    n = F.ARC_LINES + 1
+    rows = [{"doc_id": f"d{i:03d}", "para_id": j, "outlet": "A" if i % 2 else "B",
+             "position": j / 9, "sentiment_lexicon": (0.1 if i % 2 else -0.1) * j}
+            for i in range(n) for j in range(10)]
+    fig = F.sentiment_arcs_figure(pd.DataFrame(rows), "sentiment_lexicon")
+    lines = {ln.get_label(): ln.get_ydata() for ln in fig.axes[0].get_lines()
+             if not ln.get_label().startswith("_")}
+    assert sorted(lines) == ["A", "B"]
+    np.testing.assert_allclose(lines["A"], [0.1 * j for j in range(10)])
+    np.testing.assert_allclose(lines["B"], [-0.1 * j for j in range(10)])
+    assert f"{n:,} articles" in fig.axes[0].get_title()
