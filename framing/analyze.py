@@ -217,7 +217,8 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     from framing import timeline as timeline_lib
 
     codebook = codebook_lib.load_codebook(config.codebook)
-    counts = TermCounts()
+    # On disk while the articles are analysed (a few KB per article), read back for topics.
+    counts = TermCounts(spill=stage / ".term-counts" if stage is not None else None)
     router = None
     if stage is not None:
         stash = ColumnStash(stage / ".paragraph-texts.jsonl", list(PARAGRAPH_TEXT_COLUMNS))
@@ -277,6 +278,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         tables["distinctive_terms"] = pd.DataFrame(columns=terms.OUTPUT_COLUMNS)
     # The term counts (the largest thing held on a big corpus) are not needed any more; the
     # router's consumer holds them too.
+    counts.close()
     del counts, router
     clock.lap("terms_topics")
 

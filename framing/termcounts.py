@@ -27,12 +27,14 @@ any subset of paragraphs (the k diagnostic's sample), so results stay identical 
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -164,15 +166,21 @@ def best_forms(term: Sequence[str], form: Sequence[str], n: Sequence[int]) -> pd
 
 
 class _IntBuffer:
-    """A growing column of integers: a Python array, moved to numpy chunks as it fills."""
+    """A growing column of integers: a Python array, moved to numpy chunks as it fills.
 
-    __slots__ = ("_chunks", "_dtype", "_pending", "_typecode")
+    With ``spill`` (a file path) the full chunks are appended to that file instead of kept
+    in memory, until :meth:`values` reads them back (and removes the file): a run's term
+    counts then wait on disk while its articles are analysed.
+    """
 
-    def __init__(self, typecode: str) -> None:
+    __slots__ = ("_chunks", "_dtype", "_pending", "_spill", "_typecode")
+
+    def __init__(self, typecode: str, spill: Path | None = None) -> None:
         self._typecode = typecode
         self._dtype = np.dtype(typecode)
         self._pending = array(typecode)
         self._chunks: list[np.ndarray] = []
+        self._spill = spill
 
     def extend(self, values: Iterable[int]) -> None:
         if isinstance(values, np.ndarray):  # as raw bytes, not element by element
@@ -180,16 +188,31 @@ class _IntBuffer:
         else:
             self._pending.extend(values)
         if len(self._pending) >= _CHUNK:
-            self._chunks.append(np.frombuffer(self._pending, dtype=self._dtype).copy())
+            if self._spill is not None:
+                with open(self._spill, "ab") as fh:
+                    self._pending.tofile(fh)
+            else:
+                self._chunks.append(np.frombuffer(self._pending, dtype=self._dtype).copy())
             self._pending = array(self._typecode)
 
     def values(self) -> np.ndarray:
-        """All values as one array (the chunks are merged into it, so this is cheap again)."""
+        """All values as one array (the chunks are merged into it, so this is cheap again;
+        spilled chunks are read back and their file removed)."""
+        if self._spill is not None:
+            if self._spill.exists():
+                self._chunks = [np.fromfile(self._spill, dtype=self._dtype), *self._chunks]
+                self._spill.unlink()
+            self._spill = None  # from now on kept in memory
         if len(self._pending) or len(self._chunks) != 1:
             tail = np.frombuffer(self._pending, dtype=self._dtype).copy()
             self._chunks = [np.concatenate([*self._chunks, tail])]
             self._pending = array(self._typecode)
         return self._chunks[0]
+
+    def discard_spill(self) -> None:
+        """Remove the spill file, if any (the values are not needed any more)."""
+        if self._spill is not None:
+            self._spill.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -262,6 +285,10 @@ class TermCounts:
     surfaces : bool
         Whether the written spellings are counted (the added results carry ``surface``).
         Without them every display form is empty.
+    spill : path, optional
+        A folder (created) where the counts wait on disk, a million entries at a time, until
+        they are first read: :func:`framing.analyze.run_stages` keeps a large run's counts
+        there while its articles are analysed. :meth:`close` removes what is left of it.
 
     Notes
     -----
@@ -270,18 +297,27 @@ class TermCounts:
     count (the term's own spelling has the rest of its occurrences). Nothing per occurrence.
     """
 
-    def __init__(self, entities: bool = True, surfaces: bool = True) -> None:
+    def __init__(self, entities: bool = True, surfaces: bool = True,
+                 spill: str | Path | None = None) -> None:
         self.entities = bool(entities)
         self.surfaces = bool(surfaces)
         self._vocab: defaultdict[str, int] = defaultdict()
         self._vocab.default_factory = self._vocab.__len__  # a new term gets the next id
         self._docs: list[str] = []
         self._seen: set[str] = set()
-        self._row_doc = _IntBuffer("i")
-        self._row_para = _IntBuffer("q")
-        self._row_len = _IntBuffer("i")
-        self._indices = _IntBuffer("i")
-        self._data = _IntBuffer("i")
+        folder = Path(spill) if spill is not None else None
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+
+        def buffer(typecode: str, name: str) -> _IntBuffer:
+            return _IntBuffer(typecode, folder / f"{name}.bin" if folder else None)
+
+        self._row_doc = buffer("i", "row_doc")
+        self._row_para = buffer("q", "row_para")
+        self._row_len = buffer("i", "row_len")
+        self._indices = buffer("i", "indices")
+        self._data = buffer("i", "data")
+        self._spill_folder = folder
         self._forms: Counter[tuple[int, str]] = Counter()  # spellings other than the term
         self._final: tuple[RowCounts, np.ndarray, np.ndarray] | None = None
 
@@ -449,6 +485,15 @@ class TermCounts:
             if a < b:
                 out.add(docs[a], {"para_id": para[a:b], "term": words[a:b]})
         return out
+
+    def close(self) -> None:
+        """Remove the spill folder's files (and the folder): the counts are not read again."""
+        if self._spill_folder is None:
+            return
+        for buf in (self._row_doc, self._row_para, self._row_len, self._indices, self._data):
+            buf.discard_spill()
+        with contextlib.suppress(OSError):
+            self._spill_folder.rmdir()
 
     # -- reading -----------------------------------------------------------------------
 

@@ -383,3 +383,28 @@ def test_add_table_refuses_an_article_twice():
     tc.add_table(piece)
     with pytest.raises(ValueError, match="added twice"):
         tc.add_table(piece)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.lists(_term_tables(), min_size=1, max_size=3), st.integers(1, 7))
+def test_counts_spilled_to_disk_are_the_same(tmp_path_factory, pieces, chunk):
+    # A run keeps its counts on disk while the articles are analysed (spill): read back,
+    # they are the counts kept in memory, whatever the chunk size; the files are removed
+    # once read, the folder by close().
+    import framing.termcounts as tcm
+
+    folder = tmp_path_factory.mktemp("spill") / "counts"
+    pieces = [p.assign(doc_id=p["doc_id"] + f"-{i}") for i, p in enumerate(pieces)]
+    kept, spilled = TermCounts(), TermCounts(spill=folder)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tcm, "_CHUNK", chunk)
+        for piece in pieces:
+            kept.add_table(piece)
+            spilled.add_table(piece)
+        on_disk = sorted(p.name for p in folder.iterdir())
+        # spilled as soon as a column (the entries are the longest) reached a chunk
+        assert (on_disk != []) == (len(kept.rows().indices) >= chunk)
+        assert _state(spilled) == _state(kept)
+    assert list(folder.iterdir()) == []
+    spilled.close()
+    assert not folder.exists()
