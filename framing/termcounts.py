@@ -189,6 +189,8 @@ class _IntBuffer:
             self._pending.extend(values)
         if len(self._pending) >= _CHUNK:
             if self._spill is not None:
+                # Binary mode (raw integers): no text, so no encoding applies (Python
+                # refuses one in binary mode).
                 with open(self._spill, "ab") as fh:
                     self._pending.tofile(fh)
             else:
