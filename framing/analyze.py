@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from framing import atomic, engine, output, schema
+from framing import atomic, engine, memory, output, schema
 from framing.corpus import Corpus, load_corpus
 from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
@@ -94,11 +94,12 @@ def _add_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> None:
 
 
 def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None = None,
-                    sink: Callable[[dict[str, pd.DataFrame]], None] | None = None
-                    ) -> tuple[pd.DataFrame, EngineRun]:
+                    sink: Callable[[dict[str, pd.DataFrame]], None] | None = None,
+                    release_texts: bool = False) -> tuple[pd.DataFrame, EngineRun]:
     """The per-article stages of a corpus (:mod:`framing.engine`) and its ``articles`` table.
 
-    ``sink`` receives the tables piece by piece instead (see
+    ``sink`` receives the tables piece by piece instead, and ``release_texts`` empties the
+    articles' texts as soon as the engine has its copy (see
     :func:`framing.engine.analyse_articles`).
 
     Returns
@@ -111,7 +112,8 @@ def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None =
     from framing import codebook as codebook_lib
 
     settings = StageSettings(codebook_lib.load_codebook(config.codebook))
-    run = engine.analyse_articles(corpus.articles, settings, options, sink=sink)
+    run = engine.analyse_articles(corpus.articles, settings, options, sink=sink,
+                                  release_texts=release_texts)
     return articles_frame(corpus, run.summaries), run
 
 
@@ -197,9 +199,10 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         (:func:`analyze` passes its staging folder); they are then not in ``tables`` but in
         ``stats["spooled"]`` (name → zero-row prototype). Without it every table is kept.
     release_texts : bool
-        Empty each article's ``text`` once the per-article stages are done (no later stage
-        reads it): :func:`analyze`, which loaded the corpus for the run, frees the memory of
-        the texts (hundreds of megabytes on a large corpus) before the corpus-wide stages.
+        Empty each article's ``text`` as soon as the per-article engine has its own copy
+        (no later stage reads it): :func:`analyze`, which loaded the corpus for the run,
+        frees the memory of the texts (hundreds of megabytes on a large corpus) before the
+        workers start.
 
     Returns
     -------
@@ -228,13 +231,13 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             stash={"paragraphs": stash},
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
-    articles, run = per_article_run(corpus, config, options, sink=router)
+    articles, run = per_article_run(corpus, config, options, sink=router,
+                                    release_texts=release_texts)
+    # The per-article models are not used below: their memory goes to the corpus-wide stages.
+    engine.release_models()
     # The corpus-wide stages share their independent pieces among the local cores
     # (framing.forked), also when the per-article work went to a Dask cluster.
     jobs = engine.local_jobs(options or RunOptions())
-    if release_texts:
-        for article in corpus.articles:
-            article.text = ""
     clock = StageClock(run.stats)
     if router is not None:
         tables = router.finish({**_empty_forms(),
@@ -244,6 +247,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         run.stats["stash"] = stash
         entity_sentences = tables.pop("entity_sentences")
         frame_matrix = tables.pop("frame_matrix")
+        memory.trim()  # the pieces the kept tables were concatenated from
     else:
         tables = dict(run.tables)
         for name, cols in _empty_forms().items():
@@ -280,6 +284,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     # router's consumer holds them too.
     counts.close()
     del counts, router
+    memory.trim()  # the counts, the TF-IDF matrix and the model's fitting arrays
     clock.lap("terms_topics")
 
     measures = measures_lib.paragraph_measures(paragraphs, frame_matrix,
@@ -290,6 +295,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         run.stats["spooled"]["paragraph_topics"] = spool_table(
             "paragraph_topics", sort_table("paragraph_topics", tables.pop("paragraph_topics")),
             stage, csv=config.csv, excel=config.excel, parquet=config.parquet)
+        memory.trim()
     tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
                                n_boot=config.n_boot, seed=config.seed, jobs=jobs)
     tables["timeline_excluded"] = tl.attrs.pop("excluded")

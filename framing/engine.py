@@ -41,11 +41,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import pandas as pd
 
+from framing import memory
 from framing.errors import ConfigError
+from framing.packed import PackedStrings
 
 #: Version of the per-article result format; part of every cache key.
 RESULT_FORMAT = 4
@@ -68,6 +71,31 @@ class ArticleTask:
     doc_id: str
     title: str
     text: str
+
+
+class TaskList(Sequence[ArticleTask]):
+    """A run's tasks with their strings packed (:class:`framing.packed.PackedStrings`): each
+    task is made when it is read, so sending it to a forked worker copies no page of the
+    tasks' memory into this process."""
+
+    def __init__(self, tasks: Sequence[ArticleTask]) -> None:
+        self._ids = PackedStrings(t.doc_id for t in tasks)
+        self._titles = PackedStrings(t.title for t in tasks)
+        self._texts = PackedStrings(t.text for t in tasks)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleTask: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleTask]: ...
+
+    def __getitem__(self, index: int | slice) -> ArticleTask | list[ArticleTask]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return ArticleTask(self._ids[index], self._titles[index], self._texts[index])
 
 
 @dataclass(frozen=True)
@@ -308,7 +336,26 @@ def warm_up(settings: StageSettings) -> None:
     default_tokenizer().tokenize("預熱")
     default_lexicon()
     snowfast.default_model()
+    # One article computed here imports every module the stages use (scipy, the codecs,
+    # framing's stage modules): imported after the fork, each worker would hold its own copy.
+    run_articles([ArticleTask("warm-up", "", "預熱。Meta 的策略焦慮")], settings)
     _init_worker(settings)
+
+
+def release_models() -> None:
+    """Free the models :func:`warm_up` (or a serial run) loaded in this process: the
+    tokenizer's dictionaries and the SnowNLP model are only needed by the per-article
+    stages, and on a large corpus the corpus-wide stages want the memory. A later call
+    that needs them loads them again."""
+    import sys
+
+    tokens = sys.modules.get("framing.tokens")
+    if tokens is not None and tokens.default_tokenizer.cache_info().currsize:
+        tokens.default_tokenizer().release()
+    snowfast = sys.modules.get("framing.snowfast")
+    if snowfast is not None:
+        snowfast.default_model.cache_clear()
+    memory.trim()
 
 
 @functools.lru_cache(maxsize=1)
@@ -419,7 +466,7 @@ def _process_pool(workers: int, settings: StageSettings, models: bool = True) ->
         gc.unfreeze()
 
 
-def _stream(tasks: list[ArticleTask], settings: StageSettings, options: RunOptions,
+def _stream(tasks: Sequence[ArticleTask], settings: StageSettings, options: RunOptions,
             info: dict) -> Iterator[dict]:
     """Run the tasks on the chosen engine and yield their results one by one, in task order.
 
@@ -472,8 +519,8 @@ SINK_ARTICLES = 100
 
 def analyse_articles(articles: Iterable[object], settings: StageSettings,
                      options: RunOptions | None = None,
-                     sink: Callable[[dict[str, pd.DataFrame]], None] | None = None
-                     ) -> EngineRun:
+                     sink: Callable[[dict[str, pd.DataFrame]], None] | None = None,
+                     release_texts: bool = False) -> EngineRun:
     """Run the per-article stages on every article, from the cache where possible.
 
     Parameters
@@ -491,6 +538,9 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
         has) gets ``sink.accept(renderer.render(piece))`` instead, and the pieces are
         built, read from the cache and rendered in the worker processes
         (:func:`run_piece`): this process then only writes and keeps what they return.
+    release_texts : bool
+        Empty each article's ``text`` once the engine has its own (packed) copy, before
+        any worker starts: for a caller that needs the texts no more (``framing analyze``).
 
     Returns
     -------
@@ -502,12 +552,21 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
 
     options = options or RunOptions()
     t_start = time.perf_counter()
-    tasks = sorted(
+    articles = list(articles)
+    ordered = sorted(
         (ArticleTask(a.doc_id, a.title or "", a.text) for a in articles),  # type: ignore[attr-defined]
         key=lambda t: t.doc_id,
     )
     settings_hash = fingerprint(settings)
-    keys = [task_key(t, settings_hash) for t in tasks]
+    keys: Sequence[str] = PackedStrings(task_key(t, settings_hash) for t in ordered)
+    tasks = TaskList(ordered)
+    del ordered
+    if release_texts:
+        for a in articles:
+            a.text = ""  # type: ignore[attr-defined]
+    # Before the workers are forked: what was freed goes back to the system instead of
+    # being inherited by them.
+    memory.trim()
     store = ResultCache(options.cache_dir) if options.cache else None
     info = {"engine": "none", "workers": 0}
     if sink is not None and hasattr(sink, "renderer"):
@@ -654,7 +713,7 @@ def run_piece(job: PieceJob, settings: StageSettings | None, renderer: object,
             "chars_computed": chars, "new": new}
 
 
-def _piece_jobs(tasks: list[ArticleTask], keys: list[str], size: int,
+def _piece_jobs(tasks: Sequence[ArticleTask], keys: Sequence[str], size: int,
                 store: object | None, present: set[str]) -> Iterator[PieceJob]:
     """The run's pieces in order, each with its stored bytes read as it is needed."""
     for i in range(0, len(tasks), size):
@@ -694,7 +753,7 @@ def _run_pieces(jobs: Iterator[PieceJob], n_jobs: int, settings: StageSettings,
                             jobs, window=2 * workers)
 
 
-def _analyse_pieces(tasks: list[ArticleTask], keys: list[str], settings: StageSettings,
+def _analyse_pieces(tasks: Sequence[ArticleTask], keys: Sequence[str], settings: StageSettings,
                     options: RunOptions, sink: object, store: object | None) -> dict:
     """:func:`analyse_articles` with a rendering sink: pieces built and rendered by the
     workers (:func:`run_piece`), written and kept by ``sink.accept`` here.

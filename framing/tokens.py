@@ -288,6 +288,15 @@ class Tokenizer:
             self._rs = rs
         return self._rs
 
+    def release(self) -> None:
+        """Drop the loaded dictionaries (jieba's and rjieba's, a few hundred megabytes) and
+        the block memo; the next tokenisation loads them again. The process that ran the
+        per-article stages calls this before the corpus-wide ones, which never tokenise a
+        whole corpus (:func:`framing.engine.release_models`)."""
+        self._jieba = None
+        self._rs = None
+        self._blocks = {}
+
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
         state["_jieba"] = None  # rebuilt lazily in each worker process

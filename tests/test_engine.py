@@ -355,3 +355,23 @@ def test_plain_strings_render_the_same_csv(parts: list[list], other: list) -> No
         assert plain["t"]["s"].dtype == object
     assert plain["u"]["v"].dtype == inferred["u"]["v"].dtype or set(
         map(type, other)) <= {str, type(None)}
+
+
+def test_released_models_load_again_and_cut_the_same_tokens():
+    """release_models() frees the tokenizer's dictionaries and the SnowNLP model; the next
+    use loads them again and gives the same tokens and scores."""
+    from framing import memory, snowfast
+    from framing.engine import release_models
+    from framing.tokens import default_tokenizer
+
+    text = "Meta 以九位數薪酬挖角 OpenAI 研究員，祖克柏發出內部備忘錄。"
+    tk = default_tokenizer()
+    before = [(t.text, t.start, t.end) for t in tk.tokenize(text)]
+    score = snowfast.default_model().sentiment(text)
+    assert tk._jieba is not None
+    release_models()
+    assert tk._jieba is None and tk._rs is None
+    assert snowfast.default_model.cache_info().currsize == 0
+    assert [(t.text, t.start, t.end) for t in tk.tokenize(text)] == before
+    assert snowfast.default_model().sentiment(text) == score
+    assert isinstance(memory.trim(), bool)
