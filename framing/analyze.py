@@ -94,12 +94,11 @@ def _add_outlet(df: pd.DataFrame, articles: pd.DataFrame) -> None:
 
 
 def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None = None,
-                    sink: Callable[[dict[str, pd.DataFrame]], None] | None = None,
-                    release_texts: bool = False) -> tuple[pd.DataFrame, EngineRun]:
+                    sink: Callable[[dict[str, pd.DataFrame]], None] | None = None
+                    ) -> tuple[pd.DataFrame, EngineRun]:
     """The per-article stages of a corpus (:mod:`framing.engine`) and its ``articles`` table.
 
-    ``sink`` receives the tables piece by piece instead, and ``release_texts`` empties the
-    articles' texts as soon as the engine has its copy (see
+    ``sink`` receives the tables piece by piece instead (see
     :func:`framing.engine.analyse_articles`).
 
     Returns
@@ -112,8 +111,7 @@ def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None =
     from framing import codebook as codebook_lib
 
     settings = StageSettings(codebook_lib.load_codebook(config.codebook))
-    run = engine.analyse_articles(corpus.articles, settings, options, sink=sink,
-                                  release_texts=release_texts)
+    run = engine.analyse_articles(corpus.articles, settings, options, sink=sink)
     return articles_frame(corpus, run.summaries), run
 
 
@@ -199,10 +197,9 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         (:func:`analyze` passes its staging folder); they are then not in ``tables`` but in
         ``stats["spooled"]`` (name → zero-row prototype). Without it every table is kept.
     release_texts : bool
-        Empty each article's ``text`` as soon as the per-article engine has its own copy
-        (no later stage reads it): :func:`analyze`, which loaded the corpus for the run,
-        frees the memory of the texts (hundreds of megabytes on a large corpus) before the
-        workers start.
+        Empty each article's ``text`` once the per-article stages are done (no later stage
+        reads it): :func:`analyze`, which loaded the corpus for the run, frees the memory of
+        the texts (hundreds of megabytes on a large corpus) before the corpus-wide stages.
 
     Returns
     -------
@@ -231,9 +228,12 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             stash={"paragraphs": stash},
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
-    articles, run = per_article_run(corpus, config, options, sink=router,
-                                    release_texts=release_texts)
-    # The per-article models are not used below: their memory goes to the corpus-wide stages.
+    articles, run = per_article_run(corpus, config, options, sink=router)
+    if release_texts:
+        for article in corpus.articles:
+            article.text = ""
+    # The per-article models (loaded here by a serial run) are not used below: their memory
+    # goes to the corpus-wide stages.
     engine.release_models()
     # The corpus-wide stages share their independent pieces among the local cores
     # (framing.forked), also when the per-article work went to a Dask cluster.
