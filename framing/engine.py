@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from framing import memory
-from framing.errors import ConfigError
+from framing.errors import ConfigError, WorkerError
 
 #: Version of the per-article result format; part of every cache key.
 RESULT_FORMAT = 4
@@ -421,6 +421,7 @@ def local_jobs(options: RunOptions) -> int:
 def _process_pool(workers: int, settings: StageSettings) -> Iterator:
     """A pool of ``workers`` local processes with ``settings`` set and the models loaded."""
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         # The workers are forked from a fork server, a small process started once that has
@@ -434,9 +435,18 @@ def _process_pool(workers: int, settings: StageSettings) -> Iterator:
         context.set_forkserver_preload(["framing.workerboot"])
     else:  # pragma: no cover - not Linux
         context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker, initargs=(settings,)) as pool:
-        yield pool
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_init_worker, initargs=(settings,)) as pool:
+            yield pool
+    except BrokenProcessPool as exc:
+        raise WorkerError(
+            "a local worker process ended abruptly (its own message, if any, is above). In a "
+            "Python script, call framing under `if __name__ == \"__main__\":`: each worker "
+            "starts in a new process that imports the script (as on macOS and Windows), and "
+            "without the guard the script starts again there. Otherwise the machine may have "
+            "run out of memory: try fewer workers (--jobs)."
+        ) from exc
 
 
 def _stream(tasks: Sequence[ArticleTask], settings: StageSettings, options: RunOptions,

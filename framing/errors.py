@@ -40,3 +40,8 @@ class CorpusError(FramingError):
 
 class ConfigError(FramingError):
     """An invalid option, codebook, lexicon or configuration file."""
+
+
+class WorkerError(FramingError):
+    """A local worker process ended abruptly (a script without a ``__main__`` guard, or the
+    machine out of memory); the message says which to check."""

@@ -375,3 +375,62 @@ def test_released_models_load_again_and_cut_the_same_tokens():
     assert [(t.text, t.start, t.end) for t in tk.tokenize(text)] == before
     assert snowfast.default_model().sentiment(text) == score
     assert isinstance(memory.trim(), bool)
+
+
+def test_worker_boot_loads_the_models_and_freezes_them():
+    """The module the fork server preloads leaves the models loaded and out of the
+    collector's reach, so the workers forked from it share them (run in a fresh process:
+    importing it is what the server does)."""
+    import sys
+
+    code = ("import gc, framing.workerboot\n"
+            "from framing import snowfast\n"
+            "from framing.tokens import default_tokenizer\n"
+            "print(default_tokenizer.cache_info().currsize, "
+            "snowfast.default_model.cache_info().currsize, "
+            "default_tokenizer()._jieba is not None, gc.get_freeze_count() > 10000)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert out.stdout.split() == ["1", "1", "True", "True"]
+
+
+def test_local_workers_come_from_the_fork_server():
+    """Local workers are forked from the fork server that preloaded framing.workerboot (its
+    frozen objects are there), and their results equal a serial run's."""
+    import gc
+    import multiprocessing
+    import os
+
+    from framing import engine
+    from framing.codebook import load_codebook
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        pytest.skip("no fork server on this system")
+    settings = engine.StageSettings(load_codebook(None))
+    tasks = [engine.ArticleTask(f"d{i}", "", f"Meta 第{i}次挖角 OpenAI 研究員。")
+             for i in range(4)]
+    with engine._process_pool(2, settings) as pool:
+        assert pool.submit(os.getppid).result() != os.getpid()  # not forked from here
+        assert pool.submit(gc.get_freeze_count).result() > 10000  # the server's preload
+        got = pool.submit(engine.run_batch, tasks, None).result()
+    assert [r["summary"] for r in got] == [r["summary"] for r in engine.run_batch(tasks, settings)]
+
+
+def test_unguarded_script_gets_a_clear_error(tmp_path, reference):
+    """A script that runs an analysis on two workers without the ``__main__`` guard is
+    imported again by each worker; framing stops with a message naming the guard instead
+    of a bare BrokenProcessPool."""
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from framing.analyze import Config, analyze\n"
+        "from framing.engine import RunOptions\n"
+        f"analyze({str(reference['full'])!r}, {str(tmp_path / 'out')!r}, "
+        "config=Config(figures=False, n_boot=10), options=RunOptions(jobs=2, cache=False))\n",
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=600, cwd=tmp_path)
+    assert out.returncode != 0
+    assert "framing.errors.WorkerError" in out.stderr
+    assert 'if __name__ == "__main__":' in out.stderr.splitlines()[-1]
