@@ -319,11 +319,14 @@ def warm_up(settings: StageSettings | None = None) -> None:
 
 
 def release_models() -> None:
-    """Free the models :func:`warm_up` (or a serial run) loaded in this process: the
-    tokenizer's dictionaries and the SnowNLP model are only needed by the per-article
-    stages, and on a large corpus the corpus-wide stages want the memory. A later call
-    that needs them loads them again."""
+    """Free the models loaded for the per-article stages: the fork server's (it is stopped;
+    see :func:`_process_pool`) and those :func:`warm_up` or a serial run loaded in this
+    process (the tokenizer's dictionaries and the SnowNLP model). On a large corpus the
+    corpus-wide stages want the memory. A later call that needs them loads them again
+    (a later pool starts a new fork server)."""
     import sys
+
+    _stop_fork_server()
 
     tokens = sys.modules.get("framing.tokens")
     if tokens is not None and tokens.default_tokenizer.cache_info().currsize:
@@ -415,6 +418,20 @@ def local_jobs(options: RunOptions) -> int:
     if jobs < 1:
         raise ConfigError(f"--jobs must be at least 1, not {jobs}")
     return jobs
+
+
+def _stop_fork_server() -> None:
+    """Stop multiprocessing's fork server if it runs: it holds the models for as long as
+    it lives (about 300 MiB), which is otherwise as long as this process.
+
+    multiprocessing has no public way to do this; its own tests use ``_stop``. Where that
+    is missing (another Python), the server is left running: only memory is lost.
+    """
+    import multiprocessing.forkserver as forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        stop()
 
 
 @contextmanager

@@ -399,6 +399,7 @@ def test_local_workers_come_from_the_fork_server():
     frozen objects are there), and their results equal a serial run's."""
     import gc
     import multiprocessing
+    import multiprocessing.forkserver
     import os
 
     from framing import engine
@@ -414,6 +415,17 @@ def test_local_workers_come_from_the_fork_server():
         assert pool.submit(gc.get_freeze_count).result() > 10000  # the server's preload
         got = pool.submit(engine.run_batch, tasks, None).result()
     assert [r["summary"] for r in got] == [r["summary"] for r in engine.run_batch(tasks, settings)]
+    # release_models() stops the server and its models; the next pool starts a new one,
+    # with the same preload
+    server = multiprocessing.forkserver._forkserver
+    first = server._forkserver_pid
+    assert first is not None
+    engine.release_models()
+    assert server._forkserver_pid is None
+    with engine._process_pool(2, settings) as pool:
+        assert pool.submit(gc.get_freeze_count).result() > 10000
+    assert server._forkserver_pid not in (None, first)
+    engine.release_models()
 
 
 def test_unguarded_script_gets_a_clear_error(tmp_path, reference):
