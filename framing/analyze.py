@@ -232,9 +232,10 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     if release_texts:
         for article in corpus.articles:
             article.text = ""
-    # The per-article models (loaded here by a serial run) are not used below: their memory
-    # goes to the corpus-wide stages.
-    engine.release_models()
+    # The per-article models (the fork server's, or loaded here by a serial run) are not used
+    # below: on a large corpus their memory goes to the corpus-wide stages.
+    engine.release_models(
+        stop_server=len(corpus.articles) >= engine.STOP_SERVER_ARTICLES)
     # The corpus-wide stages share their independent pieces among the local cores
     # (framing.forked), also when the per-article work went to a Dask cluster.
     jobs = engine.local_jobs(options or RunOptions())
@@ -406,6 +407,7 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         from framing.errors import FramingError
 
         raise FramingError(f"{out_dir}: the output folder must not be inside the corpus folder")
+    engine.start_workers_early(options)
     corpus = load_corpus(corpus_path, progress=options.progress)
     if not config.skip_bad:
         check_ledger(corpus)

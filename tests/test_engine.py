@@ -426,6 +426,14 @@ def test_local_workers_come_from_the_fork_server():
         assert pool.submit(gc.get_freeze_count).result() > 10000
     assert server._forkserver_pid not in (None, first)
     engine.release_models()
+    # analyze() starts the server while it reads the corpus, when workers will be used
+    engine.start_workers_early(RunOptions(jobs=1))
+    assert server._forkserver_pid is None
+    engine.start_workers_early(RunOptions(jobs=2))
+    assert server._forkserver_pid is not None
+    engine.release_models(stop_server=False)
+    assert server._forkserver_pid is not None
+    engine.release_models()
 
 
 def test_unguarded_script_gets_a_clear_error(tmp_path, reference):
