@@ -111,8 +111,10 @@ def run_cli(args: list[str], env: dict[str, str]) -> dict:
     """Run ``framing`` with ``args``; wall seconds and peak RSS of its process tree."""
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
+    # framing writes UTF-8 whatever the locale (framing.cli), and its messages hold Chinese
+    # (outlet names): read them as UTF-8, not in the locale's encoding.
     proc = subprocess.Popen([*framing_cmd(), *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
     meter = PeakRSS(proc.pid)
     out, err = proc.communicate()
     meter.stop()

@@ -281,7 +281,7 @@ def test_cli_jobs_and_timings(reference, tmp_path):
     proc = subprocess.run(
         [*framing_command(), "analyze", str(reference["full"]), "-o", str(out), "--no-figures",
          "--n-boot", "100", "--jobs", "2", "--no-cache", "--timings", str(timings)],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, encoding="utf-8", check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "articles analysed" in proc.stdout
@@ -390,7 +390,7 @@ def test_worker_boot_loads_the_models_and_freezes_them():
             "snowfast.default_model.cache_info().currsize, "
             "default_tokenizer()._jieba is not None, gc.get_freeze_count() > 10000)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=300)
+                         encoding="utf-8", check=True, timeout=300)
     assert out.stdout.split() == ["1", "1", "True", "True"]
 
 
@@ -450,7 +450,7 @@ def test_unguarded_script_gets_a_clear_error(tmp_path, reference):
         "config=Config(figures=False, n_boot=10), options=RunOptions(jobs=2, cache=False))\n",
         encoding="utf-8")
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=600, cwd=tmp_path)
+                         encoding="utf-8", timeout=600, cwd=tmp_path)
     assert out.returncode != 0
     assert "framing.errors.WorkerError" in out.stderr
     assert 'if __name__ == "__main__":' in out.stderr.splitlines()[-1]

@@ -229,9 +229,9 @@ def test_kill_fresh_process(point: str, states: dict, tmp_path: Path) -> None:
     args = [str(a) for a in states["commands"]["add"](root)]
     env = dict(os.environ, **{KILL_ENV: point})
     proc = subprocess.run([*framing_command(), *args], env=env, cwd=ROOT, check=False,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == SIGKILLED
     check_corpus_after_kill(root, states["before"], states["refs"]["add"])
     proc = subprocess.run([*framing_command(), *args], cwd=ROOT, check=False,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, encoding="utf-8")
     assert digest(root) == digest(states["refs"]["add"])

@@ -83,7 +83,7 @@ def test_hash_seed_and_ascii_locale(tiny: Path, baseline: dict, tmp_path: Path, 
     probe = subprocess.run(
         [sys.executable, "-c",
          "import locale, sys; print(locale.getpreferredencoding(False), sys.flags.utf8_mode)"],
-        capture_output=True, text=True, env=env, check=True)
+        capture_output=True, text=True, encoding="utf-8", env=env, check=True)
     proc = subprocess.run([*framing_command(), "analyze", str(tiny), "-o", str(out),
                            *ANALYZE_FLAGS], capture_output=True, text=True, encoding="utf-8",
                           errors="replace", env=env, cwd=ROOT, check=False)
@@ -113,7 +113,8 @@ def german_locale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     if exe is None:
         pytest.skip("localedef is not installed: no second UTF-8 locale to compare")
     proc = subprocess.run([exe, "-i", "de_DE", "-f", "UTF-8", str(folder / "de_DE.UTF-8")],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", check=False)  # a system tool's message
     if not (folder / "de_DE.UTF-8").is_dir():
         pytest.skip(f"localedef could not build de_DE.UTF-8: {proc.stderr[-200:]}")
     return {"LOCPATH": str(folder), "LC_ALL": "de_DE.UTF-8"}
