@@ -121,6 +121,10 @@ def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None =
 SPOOLED = ("tokens", "entities", "frame_hits", "frame_term_splits", "frame_scores",
            "sentiment_hits", "sentences")
 
+#: Kept tables no stage reads before the topic model is fitted: they wait on disk until then
+#: (:meth:`framing.spool.PieceRouter.load`).
+DEFERRED = ("entity_sentences", "frame_matrix")
+
 #: Columns of the sentences kept for ``entity_sentiment`` (the ones that name an entity).
 ENTITY_SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "entities", "snownlp", "lexicon"]
 
@@ -241,20 +245,21 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     jobs = engine.local_jobs(options or RunOptions())
     clock = StageClock(run.stats)
     if router is not None:
+        # The frame matrix and the entity sentences stay on disk through the topic stage
+        # (its largest), read back where they are first needed.
         tables = router.finish({**_empty_forms(),
                                 "entity_sentences": ENTITY_SENTENCE_COLUMNS,
-                                "frame_matrix": ["doc_id", "para_id"]})
+                                "frame_matrix": ["doc_id", "para_id"]},
+                               defer=DEFERRED)
         run.stats["spooled"] = router.written()
         run.stats["stash"] = stash
-        entity_sentences = tables.pop("entity_sentences")
-        frame_matrix = tables.pop("frame_matrix")
         memory.trim()  # the pieces the kept tables were concatenated from
     else:
         tables = dict(run.tables)
         for name, cols in _empty_forms().items():
             tables.setdefault(name, pd.DataFrame(columns=cols))
-        entity_sentences = tables["sentences"]
-        frame_matrix = frames.frame_matrix(tables["frame_scores"])
+        kept = {"entity_sentences": tables["sentences"],
+                "frame_matrix": frames.frame_matrix(tables["frame_scores"])}
         count_terms(counts, tables.pop("terms", pd.DataFrame(columns=["doc_id"])))
     paragraphs = tables.pop("paragraphs")
     tables["articles"] = articles
@@ -273,6 +278,18 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     if topic_par is not None and not topic_par.empty:
         paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
     tables.update(topic_tables)
+    topic_rows = tables.get("paragraph_topics")
+    if stage is not None and topic_rows is not None:
+        # One row per paragraph and topic, the largest corpus-wide table: written now, not
+        # held through the stages below. The measures need only its topics (the dominant
+        # topic of each paragraph is in ``paragraphs``).
+        run.stats["spooled"]["paragraph_topics"] = spool_table(
+            "paragraph_topics", sort_table("paragraph_topics", tables.pop("paragraph_topics")),
+            stage, csv=config.csv, excel=config.excel, parquet=config.parquet)
+        if "dominant_topic" in paragraphs.columns:
+            topic_rows = topic_rows.drop_duplicates("topic").reset_index(drop=True)
+        del topic_tables
+        memory.trim()
     try:
         tables["distinctive_terms"] = terms.distinctive_terms(
             counts, articles, by="outlet", top=DISTINCTIVE_TOP, paragraphs=paragraphs
@@ -284,19 +301,19 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     # The term counts (the largest thing held on a big corpus) are not needed any more; the
     # router's consumer holds them too.
     counts.close()
-    del counts, router
+    del counts
+    if router is not None:
+        router.consume.clear()
     memory.trim()  # the counts, the TF-IDF matrix and the model's fitting arrays
     clock.lap("terms_topics")
 
-    measures = measures_lib.paragraph_measures(paragraphs, frame_matrix,
-                                               tables.get("paragraph_topics"))
-    if stage is not None:
-        # One row per paragraph and topic, the largest corpus-wide table: written now, not
-        # held through the stages below.
-        run.stats["spooled"]["paragraph_topics"] = spool_table(
-            "paragraph_topics", sort_table("paragraph_topics", tables.pop("paragraph_topics")),
-            stage, csv=config.csv, excel=config.excel, parquet=config.parquet)
-        memory.trim()
+    def deferred(name: str) -> pd.DataFrame:
+        return router.load(name) if router is not None else kept.pop(name)
+
+    frame_matrix = deferred("frame_matrix")
+
+    measures = measures_lib.paragraph_measures(paragraphs, frame_matrix, topic_rows)
+    del topic_rows
     tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
                                n_boot=config.n_boot, seed=config.seed, jobs=jobs)
     tables["timeline_excluded"] = tl.attrs.pop("excluded")
@@ -305,7 +322,14 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         measures, articles, by="outlet", metrics=["frame_share", "frame_density", "sentiment"],
         n_boot=config.n_boot, seed=config.seed, jobs=jobs,
     )
-    tables["entity_sentiment"] = sentiment.entity_sentiment(entity_sentences, articles)
+    tables["entity_sentiment"] = sentiment.entity_sentiment(deferred("entity_sentences"),
+                                                            articles)
+    if stage is not None:
+        # One row per article and entity, read by no later stage: written now.
+        run.stats["spooled"]["entity_sentiment"] = spool_table(
+            "entity_sentiment", sort_table("entity_sentiment", tables.pop("entity_sentiment")),
+            stage, csv=config.csv, excel=config.excel, parquet=config.parquet)
+        memory.trim()
     tables["sentiment_arcs"] = sentiment.sentiment_arcs(paragraphs, articles)
     # The outlet is added to the paragraphs for the stages below and taken off again before
     # the table is written (the articles table has it).
@@ -349,6 +373,20 @@ def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
+def comparable(column: pd.Series) -> np.ndarray:
+    """A key column as an array whose elements compare as its values do.
+
+    Strings become their rank among the column's distinct strings (sorted by code point,
+    as Python and Arrow compare them): a table of millions of rows is checked without
+    making a Python string per row (half a gigabyte for ``paragraph_topics``' ``doc_id`` at
+    100,000 articles). Other columns are their values.
+    """
+    if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        codes, _uniques = pd.factorize(column, sort=True)
+        return codes
+    return column.to_numpy()
+
+
 def _in_order(df: pd.DataFrame, keys: list[str]) -> bool:
     """True when the rows are already in key order (a stable sort would leave them as they
     are). The engine's per-article tables come in ``doc_id`` order, and sorting millions of
@@ -361,7 +399,7 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> bool:
     settled = np.zeros(max(len(df) - 1, 0), dtype=bool)  # rows told apart by an earlier key
     try:
         for key in keys:
-            values = df[key].to_numpy()
+            values = comparable(df[key])
             before, after = values[:-1], values[1:]
             if (~settled & (before > after)).any():
                 return False

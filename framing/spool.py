@@ -247,7 +247,8 @@ def spool_table(name: str, df: pd.DataFrame, folder: str | Path, *, csv: bool = 
     if df.empty:
         spool.write_empty(df)
         return spool.prototype  # type: ignore[return-value]
-    doc = df["doc_id"].to_numpy(dtype=object)
+    # article boundaries from the ids' codes: no Python string per row
+    doc, _uniques = pd.factorize(df["doc_id"])
     starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]).tolist()
     cuts = [0]
     for start in starts:  # cut at the first article start at least `rows` after the last cut
@@ -297,10 +298,12 @@ class PieceRenderer:
 
     def render(self, piece: dict[str, pd.DataFrame]) -> dict[str, dict]:
         """The piece's tables, rendered: ``spooled`` (name → :class:`RenderedTable`),
-        ``kept`` (name → DataFrame, stashed columns removed), ``stashed`` (name →
+        ``kept`` (name → the DataFrame as :func:`arrow_bytes`, stashed columns removed),
+        ``stashed`` (name →
         ``(JSON line, column order)``), ``consumed`` (name → DataFrame)."""
         out: dict[str, dict] = {"spooled": {}, "kept": {}, "stashed": {}, "consumed": {}}
         stash = {name: (cols, keys) for name, cols, keys in self.stash}
+        kept = out["kept"]
         for name, df in sorted(piece.items()):
             if name in self.spooled:
                 part = render_table(name, df, csv=self.csv, excel=self.excel,
@@ -309,15 +312,95 @@ class PieceRenderer:
                     out["spooled"][name] = part
             for table, new, fn in self.derive:
                 if table == name:
-                    out["kept"][new] = fn(df)
+                    kept[new] = fn(df)
             if name in self.consume:
                 out["consumed"][name] = df
             if name in self.keep:
                 if name in stash:
                     line, order, df = stash_split(df, *stash[name])
                     out["stashed"][name] = (line, order)
-                out["kept"][name] = df
+                kept[name] = df
+        # Serialised here, where the piece was built: the router only appends the bytes to
+        # its file (KeptPieces), so the process that receives them never holds the pieces as
+        # objects while the run goes on.
+        out["kept"] = {name: arrow_bytes(df) for name, df in sorted(kept.items())}
         return out
+
+
+def arrow_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as an Arrow IPC stream (schema, one record batch, pandas dtypes in the schema's
+    metadata): what :class:`KeptPieces` stores, read back by :func:`from_arrow_bytes`."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def from_arrow_bytes(data: bytes | memoryview) -> pd.DataFrame:
+    """The DataFrame of :func:`arrow_bytes` (same columns, dtypes and values; index
+    0..n-1)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+    df = table.to_pandas()
+    # pandas reads Arrow strings as its ``str`` dtype; the columns that were Python objects
+    # become Python objects again (None where a value was missing).
+    for col in (table.schema.pandas_metadata or {}).get("columns", []):
+        if col.get("numpy_type") == "object" and col["name"] in df.columns:
+            values = table.column(col["field_name"]).to_pylist()
+            df[col["name"]] = pd.Series(values, dtype=object, index=df.index)
+    return df
+
+
+class KeptPieces:
+    """The pieces of a table the corpus-wide stages need whole, waiting on disk.
+
+    A run of 100,000 articles keeps a few hundred megabytes of such rows (the paragraphs
+    without their texts, the frame matrix, the sentences that name an entity). Held as
+    objects while the articles are analysed, they would add to the memory of every stage
+    until the corpus-wide ones; here each piece, serialised by the process that built it
+    (:meth:`PieceRenderer.render`, :func:`arrow_bytes`: Arrow's IPC format, which holds
+    data only, so reading it back executes nothing), is appended to a file, and
+    :meth:`load` concatenates them once, when the table is needed: the same DataFrame as
+    concatenating the pieces held in memory (tested).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.n_pieces = 0
+        self._file = open(self.path, "wb")  # noqa: SIM115 - open until load() or discard()
+
+    def append(self, data: bytes) -> None:
+        """Append one piece made by :func:`arrow_bytes` (pieces in ``doc_id`` order)."""
+        self._file.write(len(data).to_bytes(8, "little"))
+        self._file.write(data)
+        self.n_pieces += 1
+
+    def load(self) -> pd.DataFrame:
+        """The pieces concatenated (index 0..n-1); the file is removed."""
+        self._file.close()
+        parts = []
+        with open(self.path, "rb") as fh:
+            for i in range(self.n_pieces):
+                size = int.from_bytes(fh.read(8), "little")
+                data = fh.read(size)
+                if len(data) != size:
+                    raise SpoolError(f"{self.path}: piece {i} is cut short")
+                parts.append(from_arrow_bytes(data))
+        self.path.unlink()
+        if len(parts) == 1:
+            return parts[0]
+        out = pd.concat(parts, ignore_index=True)
+        del parts
+        return out
+
+    def discard(self) -> None:
+        """Remove the file without reading it."""
+        self._file.close()
+        self.path.unlink(missing_ok=True)
 
 
 class PieceRouter:
@@ -332,12 +415,13 @@ class PieceRouter:
     spooled : iterable of str
         The tables written piece by piece.
     keep : iterable of str
-        Tables kept in memory whole (concatenated by :meth:`finish`).
+        Tables the corpus-wide stages need whole: their pieces wait on disk
+        (:class:`KeptPieces`) until :meth:`finish` or :meth:`load` reads them back.
     derive : dict
         Table name → ``(new name, function)``: the function's result on each piece of the
-        table is kept under the new name (e.g. the few columns a later stage needs). The
-        function must be picklable (defined at module level): pieces may be rendered in
-        worker processes.
+        table is kept (like ``keep``) under the new name (e.g. the few columns a later
+        stage needs). The function must be picklable (defined at module level): pieces
+        may be rendered in worker processes.
     consume : dict
         Table name → function called with each piece (which is then dropped), e.g. to fold
         it into running counts (called in this process).
@@ -371,7 +455,9 @@ class PieceRouter:
                         for name, s in sorted(self.stash.items())),
             csv=csv, excel=excel, parquet=parquet,
         )
-        self._kept: dict[str, list[pd.DataFrame]] = {}
+        self._folder = Path(folder)
+        self._kept: dict[str, KeptPieces] = {}
+        self._empty: dict[str, list[str]] = {}
 
     def __call__(self, piece: dict[str, pd.DataFrame]) -> None:
         self.accept(self.renderer.render(piece))
@@ -384,32 +470,45 @@ class PieceRouter:
             self.stash[name].put(line, order)
         for name, df in sorted(rendered["consumed"].items()):
             self.consume[name](df)  # type: ignore[operator]
-        for name, df in sorted(rendered["kept"].items()):
-            self._kept.setdefault(name, []).append(df)
+        for name, data in sorted(rendered["kept"].items()):
+            if name not in self._kept:
+                self._kept[name] = KeptPieces(self._folder / f".kept-{name}.arrow")
+            self._kept[name].append(data)
 
-    def finish(self, empty: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+    def finish(self, empty: dict[str, list[str]], defer: Iterable[str] = ()
+               ) -> dict[str, pd.DataFrame]:
         """Close the spools and return the kept tables.
 
         ``empty`` maps table names to the columns of their empty form: a spooled table that
         got no row is written with those columns, a kept one is returned with them (a table
-        in neither is left out, as the whole-table run leaves it out).
+        in neither is left out, as the whole-table run leaves it out). The kept tables named
+        in ``defer`` stay on disk: :meth:`load` reads each when it is needed.
         """
         for name, spool in self.spools.items():
             spool.close()
             if not spool.n_rows and name in empty:
                 spool.write_empty(pd.DataFrame(columns=empty[name]))
-        out = {}
-        for name in sorted(self._kept):
-            # one table at a time, its pieces dropped as soon as it is whole: at most one
-            # table is held twice
-            parts = self._kept.pop(name)
-            out[name] = (parts[0].reset_index(drop=True) if len(parts) == 1
-                         else pd.concat(parts, ignore_index=True))
-            del parts
-        for name, cols in empty.items():
-            if name not in self.spools:
+        self._empty = {name: cols for name, cols in empty.items() if name not in self.spools}
+        deferred = set(defer)
+        out = {name: self.load(name) for name in sorted(self._kept) if name not in deferred}
+        for name, cols in self._empty.items():
+            if name not in deferred:
                 out.setdefault(name, pd.DataFrame(columns=cols))
         return out
+
+    def load(self, name: str) -> pd.DataFrame:
+        """One kept table, read back whole from its pieces on disk (once: the file is then
+        removed), or its empty form (:meth:`finish`) when no piece had it."""
+        pieces = self._kept.pop(name, None)
+        if pieces is None:
+            return pd.DataFrame(columns=self._empty[name])
+        return pieces.load()
+
+    def discard(self) -> None:
+        """Remove the files of the kept tables not loaded (a run that stops early)."""
+        for pieces in self._kept.values():
+            pieces.discard()
+        self._kept.clear()
 
     def written(self) -> dict[str, pd.DataFrame]:
         """Table name → zero-row prototype, for every spooled table that was written."""

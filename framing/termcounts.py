@@ -169,8 +169,11 @@ class _IntBuffer:
     """A growing column of integers: a Python array, moved to numpy chunks as it fills.
 
     With ``spill`` (a file path) the full chunks are appended to that file instead of kept
-    in memory, until :meth:`values` reads them back (and removes the file): a run's term
-    counts then wait on disk while its articles are analysed.
+    in memory: a run's term counts then wait on disk while its articles are analysed, and
+    :meth:`values` maps the file (read-only) rather than reading it into memory. Pages of a
+    mapping are shared with the file cache and leave the process when the mapping is
+    dropped (:meth:`TermCounts.release`), so the counts take memory only while they are
+    being read.
     """
 
     __slots__ = ("_chunks", "_dtype", "_pending", "_spill", "_typecode")
@@ -188,23 +191,27 @@ class _IntBuffer:
         else:
             self._pending.extend(values)
         if len(self._pending) >= _CHUNK:
-            if self._spill is not None:
-                # Binary mode (raw integers): no text, so no encoding applies (Python
-                # refuses one in binary mode).
-                with open(self._spill, "ab") as fh:
-                    self._pending.tofile(fh)
-            else:
-                self._chunks.append(np.frombuffer(self._pending, dtype=self._dtype).copy())
-            self._pending = array(self._typecode)
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._spill is not None:
+            # Binary mode (raw integers): no text, so no encoding applies (Python refuses
+            # one in binary mode).
+            with open(self._spill, "ab") as fh:
+                self._pending.tofile(fh)
+        else:
+            self._chunks.append(np.frombuffer(self._pending, dtype=self._dtype).copy())
+        self._pending = array(self._typecode)
 
     def values(self) -> np.ndarray:
-        """All values as one array (the chunks are merged into it, so this is cheap again;
-        spilled chunks are read back and their file removed)."""
+        """All values as one array: a read-only map of the spill file, or the in-memory
+        chunks merged into one (so this is cheap again)."""
         if self._spill is not None:
-            if self._spill.exists():
-                self._chunks = [np.fromfile(self._spill, dtype=self._dtype), *self._chunks]
-                self._spill.unlink()
-            self._spill = None  # from now on kept in memory
+            if len(self._pending):
+                self._flush()
+            if not self._spill.exists() or not self._spill.stat().st_size:
+                return np.empty(0, dtype=self._dtype)
+            return np.memmap(self._spill, dtype=self._dtype, mode="r")
         if len(self._pending) or len(self._chunks) != 1:
             tail = np.frombuffer(self._pending, dtype=self._dtype).copy()
             self._chunks = [np.concatenate([*self._chunks, tail])]
@@ -288,9 +295,9 @@ class TermCounts:
         Whether the written spellings are counted (the added results carry ``surface``).
         Without them every display form is empty.
     spill : path, optional
-        A folder (created) where the counts wait on disk, a million entries at a time, until
-        they are first read: :func:`framing.analyze.run_stages` keeps a large run's counts
-        there while its articles are analysed. :meth:`close` removes what is left of it.
+        A folder (created) where the counts are kept on disk, a million entries at a time,
+        and read from (mapped) when needed: :func:`framing.analyze.run_stages` keeps a
+        large run's counts there. :meth:`close` removes the folder.
 
     Notes
     -----
@@ -488,6 +495,12 @@ class TermCounts:
                 out.add(docs[a], {"para_id": para[a:b], "term": words[a:b]})
         return out
 
+    def release(self) -> None:
+        """Drop the counts read so far (they are read again when next needed): with
+        ``spill``, the mapped files' pages leave this process (the topic stage releases
+        them before it forks its fitting processes)."""
+        self._final = None
+
     def close(self) -> None:
         """Remove the spill folder's files (and the folder): the counts are not read again."""
         if self._spill_folder is None:
@@ -560,6 +573,46 @@ class TermCounts:
             (rows.data.astype(np.int64), self._sorted_columns()[rows.indices], rows.indptr),
             shape=(rows.n_rows, len(self._vocab)),
         )
+        out.sort_indices()
+        return out
+
+    def group_sums(self, row_group: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+        """Counts summed by group of paragraphs: ``G @ self.matrix()`` for the 0/1 matrix
+        ``G[g, i] = (row_group[i] == g)`` (int64, columns in :meth:`vocabulary` order,
+        canonical), computed a few million entries at a time.
+
+        Parameters
+        ----------
+        row_group : ndarray of int
+            Group of each paragraph (:meth:`keys` order), -1 for none.
+        n_groups : int
+
+        The sums are of integers, so adding them chunk by chunk gives the same numbers as
+        one product; the paragraph x term matrix (gigabytes on a large corpus) is never
+        built whole.
+        """
+        rows = self.rows()
+        cols = self._sorted_columns()
+        n_terms = len(cols)
+        row_group = np.asarray(row_group, dtype=np.int64)
+        out = sparse.csr_matrix((n_groups, n_terms), dtype=np.int64)
+        indptr = rows.indptr
+        start = 0
+        while start < rows.n_rows:
+            # rows start..stop hold about _CHUNK * 4 entries
+            stop = int(np.searchsorted(indptr, indptr[start] + 4 * _CHUNK, side="right")) - 1
+            stop = min(max(stop, start + 1), rows.n_rows)
+            a, b = int(indptr[start]), int(indptr[stop])
+            part = sparse.csr_matrix(
+                (np.asarray(rows.data[a:b], dtype=np.int64), cols[rows.indices[a:b]],
+                 indptr[start:stop + 1] - a), shape=(stop - start, n_terms))
+            placed = np.flatnonzero(row_group[start:stop] >= 0)
+            pick = sparse.csr_matrix(
+                (np.ones(len(placed), dtype=np.int64), (row_group[start:stop][placed], placed)),
+                shape=(n_groups, stop - start))
+            out = out + sparse.csr_matrix(pick @ part)
+            start = stop
+        out.sum_duplicates()
         out.sort_indices()
         return out
 

@@ -592,14 +592,8 @@ def group_term_counts(
     group_code = pd.Series(range(len(names)), index=names, dtype=np.int64)
     doc_to_group = doc_group.map(group_code).fillna(-1).to_numpy(dtype=np.int64)
     row_group = doc_to_group[tc.doc_ids()]
-    placed = np.flatnonzero(row_group >= 0)
-    pick = sparse.csr_matrix(
-        (np.ones(len(placed), dtype=np.int64), (row_group[placed], placed)),
-        shape=(len(names), len(row_group)),
-    )
-    counts = sparse.csr_matrix(pick @ tc.matrix())
-    counts.sum_duplicates()  # canonical form: TF-IDF row norms sum in column order
-    counts.sort_indices()
+    # canonical form (sorted columns, no duplicates): TF-IDF row norms sum in column order
+    counts = tc.group_sums(row_group, len(names))
     return names, tc.vocabulary(), counts
 
 

@@ -855,6 +855,11 @@ def fit_topics(
         diagnostic = _diagnostic_fit(
             sample, kv, int(chosen),
             {"tol": DIAGNOSTIC_TOL, **model_params, "random_state": random_state})
+        del sample
+    # The counts are read again only for the tables, after the fits: the forked fitting
+    # processes start without them (TermCounts.release).
+    del rows
+    counts.release()
 
     def piece(item: int | None) -> object:
         # None: the reported model (its fitted self and loadings); k: one diagnostic row

@@ -259,12 +259,16 @@ def test_one_article_corpus_is_analysed_with_stages_skipped(tmp_path):
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "B", "文", None]), st.integers(0, 3),
                           st.one_of(st.integers(0, 3), st.none())), max_size=12),
-       st.booleans())
-def test_sort_table_skips_only_what_is_already_in_order(rows: list[tuple], presort: bool) -> None:
-    # The already-in-order shortcut must give exactly the stable sort's table.
+       st.booleans(), st.booleans())
+def test_sort_table_skips_only_what_is_already_in_order(rows: list[tuple], presort: bool,
+                                                        as_object: bool) -> None:
+    # The already-in-order shortcut must give exactly the stable sort's table, for string
+    # keys held as pandas strings or as Python objects.
     from framing.analyze import sort_table
 
     df = pd.DataFrame(rows, columns=["doc_id", "para_id", "token_id"])
+    if as_object:
+        df["doc_id"] = pd.Series([r[0] for r in rows], dtype=object)
     df["v"] = range(len(df))
     if presort:
         df = df.sort_values(["doc_id", "para_id", "token_id"], kind="mergesort")

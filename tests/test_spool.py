@@ -21,7 +21,7 @@ from framing import engine, output, synthetic
 from framing.analyze import SPOOLED, Config, analyze, run_stages, sort_table
 from framing.corpus import load_corpus
 from framing.engine import RunOptions
-from framing.spool import ColumnStash, SpoolError, TableSpool
+from framing.spool import ColumnStash, PieceRouter, SpoolError, TableSpool
 
 CONFIG = Config(n_boot=50, figures=False)
 
@@ -118,6 +118,31 @@ def test_stash_refuses_rows_that_no_longer_line_up(tmp_path):
         stash.write(kept.iloc[::-1].reset_index(drop=True), TableSpool("t", tmp_path))
 
 
+def test_kept_pieces_wait_on_disk_and_come_back_whole(tmp_path):
+    # A kept table's pieces are appended to a file as they arrive (not held), and read back
+    # as the concatenation of the pieces: by finish(), or later by load() when deferred.
+    df = _table()
+    router = PieceRouter(tmp_path, spooled=[], keep={"a", "b"})
+    for piece in _pieces(df, 2):
+        router({"a": piece, "b": piece.iloc[:1]})
+    assert router._kept["a"].n_pieces == 3 and not hasattr(router, "_pieces")
+    assert (tmp_path / ".kept-a.arrow").stat().st_size > 0
+    tables = router.finish({"c": ["x"]}, defer=["b"])
+    pd.testing.assert_frame_equal(tables["a"], df)
+    assert list(tables) == ["a", "c"] and tables["c"].columns.tolist() == ["x"]
+    assert not (tmp_path / ".kept-a.arrow").exists()
+    b = router.load("b")
+    pd.testing.assert_frame_equal(b, pd.concat([p.iloc[:1] for p in _pieces(df, 2)],
+                                               ignore_index=True))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kept_table_without_a_piece_loads_empty(tmp_path):
+    router = PieceRouter(tmp_path, spooled=[], keep={"a"})
+    router.finish({"a": ["doc_id", "para_id"]}, defer=["a"])
+    assert router.load("a").columns.tolist() == ["doc_id", "para_id"]
+
+
 # ---------------------------------------------------------------------------------------
 # The whole run
 # ---------------------------------------------------------------------------------------
@@ -167,6 +192,29 @@ def test_tables_read_back_equal_the_tables_held_whole(corpus, whole_pieces):
         back = result_tables[name]  # read from the output folder on first use
         assert list(back.columns) == list(tables[name].columns), name
         assert output.csv_text(back) == written, name
+
+
+def test_kept_tables_survive_the_round_trip_through_arrow(corpus):
+    # The kept tables wait on disk as Arrow streams (KeptPieces): read back, each is the
+    # DataFrame that was written, dtypes included, for the tables of a real run.
+    from framing.analyze import _entity_sentences, _frame_matrix
+    from framing.spool import arrow_bytes, from_arrow_bytes
+
+    tables, _prov, _stats = run_stages(load_corpus(corpus), CONFIG,
+                                       RunOptions(jobs=1, cache=False))
+    real = {
+        "paragraphs": tables["paragraphs"].drop(columns=["text", "text_analysis"]),
+        "frame_matrix": _frame_matrix(tables["frame_scores"]),
+        "sentences": tables["sentences"],
+    }
+    # (the synthetic articles name no entity: a few sentences are made to name one)
+    named = tables["sentences"].copy()
+    named["entities"] = np.where(np.arange(len(named)) % 3 == 0, "Meta", "")
+    real["entity_sentences"] = _entity_sentences(named).reset_index(drop=True)
+    for name, df in real.items():
+        assert len(df), name
+        pd.testing.assert_frame_equal(from_arrow_bytes(arrow_bytes(df)), df, check_exact=True,
+                                      obj=name)
 
 
 def test_parquet_only_run_writes_no_csv_table(corpus, whole_pieces, tmp_path):

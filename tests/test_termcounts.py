@@ -388,9 +388,9 @@ def test_add_table_refuses_an_article_twice():
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.lists(_term_tables(), min_size=1, max_size=3), st.integers(1, 7))
 def test_counts_spilled_to_disk_are_the_same(tmp_path_factory, pieces, chunk):
-    # A run keeps its counts on disk while the articles are analysed (spill): read back,
-    # they are the counts kept in memory, whatever the chunk size; the files are removed
-    # once read, the folder by close().
+    # A run keeps its counts on disk (spill): read from there (mapped), they are the counts
+    # kept in memory, whatever the chunk size, also after release() and more articles; the
+    # files and the folder are removed by close().
     import framing.termcounts as tcm
 
     folder = tmp_path_factory.mktemp("spill") / "counts"
@@ -405,6 +405,59 @@ def test_counts_spilled_to_disk_are_the_same(tmp_path_factory, pieces, chunk):
         # spilled as soon as a column (the entries are the longest) reached a chunk
         assert (on_disk != []) == (len(kept.rows().indices) >= chunk)
         assert _state(spilled) == _state(kept)
-    assert list(folder.iterdir()) == []
+        spilled.release()
+        assert _state(spilled) == _state(kept)
+        more = pieces[0].assign(doc_id=pieces[0]["doc_id"] + "-more")
+        kept.add_table(more)
+        spilled.add_table(more)
+        assert _state(spilled) == _state(kept)
     spilled.close()
     assert not folder.exists()
+
+
+def test_spilled_counts_are_read_from_the_file_not_copied(tmp_path):
+    # What release() frees: the spilled columns are read-only maps of their files, so the
+    # process holds their pages only while they are mapped.
+    import framing.termcounts as tcm
+
+    tc = TermCounts(spill=tmp_path / "counts")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tcm, "_CHUNK", 2)
+        tc.add_table(pd.DataFrame({"doc_id": ["a"] * 3, "para_id": [0, 0, 1],
+                                   "term": ["人才", "戰爭", "人才"],
+                                   "surface": ["人才", "戰爭", "人才"]}))
+        rows = tc.rows()
+    assert isinstance(rows.indices, np.memmap) and isinstance(rows.data, np.memmap)
+    assert not rows.indices.flags.writeable
+    assert rows.indices.tolist() == [0, 1, 0] and rows.data.tolist() == [1, 1, 1]
+    tc.release()
+    assert tc.rows() is not rows and tc.rows().indices.tolist() == [0, 1, 0]
+    tc.close()
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(_term_tables(), st.integers(1, 5), st.integers(1, 4), st.randoms(use_true_random=False))
+def test_group_sums_are_the_product_with_the_whole_matrix(table, chunk, n_groups, rnd):
+    # distinctive terms sum the counts by group a few entries at a time: the same integers
+    # as the product with the whole paragraph x term matrix, for any chunk size.
+    from scipy import sparse
+
+    import framing.termcounts as tcm
+
+    tc = TermCounts()
+    tc.add_table(table)
+    n_rows = tc.rows().n_rows
+    row_group = np.array([rnd.randrange(-1, n_groups) for _ in range(n_rows)], dtype=np.int64)
+    placed = np.flatnonzero(row_group >= 0)
+    pick = sparse.csr_matrix((np.ones(len(placed), dtype=np.int64),
+                              (row_group[placed], placed)), shape=(n_groups, n_rows))
+    expected = sparse.csr_matrix(pick @ tc.matrix())
+    expected.sum_duplicates()
+    expected.sort_indices()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tcm, "_CHUNK", chunk)
+        got = tc.group_sums(row_group, n_groups)
+    assert got.dtype == np.int64 and got.has_canonical_format
+    assert got.shape == expected.shape
+    assert (got.indptr.tolist(), got.indices.tolist(), got.data.tolist()) == (
+        expected.indptr.tolist(), expected.indices.tolist(), expected.data.tolist())
