@@ -322,6 +322,8 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         measures, articles, by="outlet", metrics=["frame_share", "frame_density", "sentiment"],
         n_boot=config.n_boot, seed=config.seed, jobs=jobs,
     )
+    del measures  # (one column per frame, scorer and topic for every paragraph)
+    memory.trim()
     tables["entity_sentiment"] = sentiment.entity_sentiment(deferred("entity_sentences"),
                                                             articles)
     if stage is not None:

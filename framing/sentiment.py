@@ -775,9 +775,19 @@ def sentiment_agreement(paragraphs: pd.DataFrame, articles: pd.DataFrame | None 
 
 def _explode_entities(sentences: pd.DataFrame) -> pd.DataFrame:
     _require(sentences, ["doc_id", "entities", "snownlp", "lexicon"], "sentences table")
-    df = sentences[sentences["entities"].fillna("") != ""].copy()
-    df["entity"] = df["entities"].str.split(";")
-    return df.explode("entity")
+    df = sentences[sentences["entities"].fillna("") != ""]
+    # One row per (sentence, entity), as ``str.split(";")`` + ``explode`` give it, split by
+    # Arrow: no Python list per sentence (a large corpus has millions of such sentences).
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = pc.split_pattern(pa.array(df["entities"].astype(str).to_numpy(dtype=object),
+                                      type=pa.string()), ";")
+    out = df.iloc[pc.list_parent_indices(parts).to_numpy()].copy()
+    # (pandas' str dtype, as explode infers it; Python objects when there is no row)
+    out["entity"] = pd.Series(pc.list_flatten(parts).to_pylist(), index=out.index,
+                              dtype="str" if len(out) else object)
+    return out
 
 
 def _entity_stats(df: pd.DataFrame, keys: list[str], articles: bool = False) -> pd.DataFrame:

@@ -590,3 +590,18 @@ def test_arcs_of_many_articles_are_outlet_means_by_position(tmp_path):
     np.testing.assert_allclose(lines["A"], [0.1 * j for j in range(10)])
     np.testing.assert_allclose(lines["B"], [-0.1 * j for j in range(10)])
     assert f"{n:,} articles" in fig.axes[0].get_title()
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="M;祖克柏a", max_size=8)), max_size=8),
+       st.sampled_from(["str", object]))
+def test_entities_split_like_pandas_explode(entities, dtype):
+    # One row per (sentence, entity), split by Arrow: the frame str.split(";") + explode give.
+    from framing.sentiment import _explode_entities
+
+    df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(entities))],
+                       "entities": pd.Series(entities, dtype=dtype),
+                       "snownlp": 0.5, "lexicon": 1.0})
+    ref = df[df["entities"].fillna("") != ""].copy()
+    ref["entity"] = ref["entities"].str.split(";")
+    pd.testing.assert_frame_equal(_explode_entities(df), ref.explode("entity"))
