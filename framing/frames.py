@@ -1136,13 +1136,13 @@ def outlet_frames(
     if not dom.index.is_unique:
         raise ConfigError("outlet_frames: table paragraphs has several rows for one "
                           "(doc_id, para_id)")
-    # A dict, not Series.get per key: a MultiIndex lookup costs ~50 µs, per paragraph.
-    dom_of = dict(zip(dom.index, dom.to_numpy(), strict=True))
     rows = []
     for outlet in sorted(wide.index.get_level_values("outlet").unique()):
         part = wide.xs(outlet, level="outlet")
-        keys = list(part.index)
-        dom_vals = np.array([dom_of.get(k, "") for k in keys], dtype=object)
+        keys = part.index
+        # each scored paragraph's dominant frame ("" when it has none), looked up by index
+        # alignment: no Python tuple per paragraph
+        dom_vals = dom.reindex(keys).fillna("").to_numpy(dtype=object)
         dmat = np.stack([(dom_vals == f).astype(float) for f in frames], axis=1)
         xmat = part.to_numpy(dtype=float)
         docs = part.index.get_level_values("doc_id")
