@@ -121,9 +121,9 @@ def per_article_run(corpus: Corpus, config: Config, options: RunOptions | None =
 SPOOLED = ("tokens", "entities", "frame_hits", "frame_term_splits", "frame_scores",
            "sentiment_hits", "sentences")
 
-#: Kept tables no stage reads before the topic model is fitted: they wait on disk until then
-#: (:meth:`framing.spool.PieceRouter.load`).
-DEFERRED = ("entity_sentences", "frame_matrix")
+#: Kept tables no stage reads before the topic model is fitted (the fit needs only the
+#: paragraphs' keys): they wait on disk until then (:meth:`framing.spool.PieceRouter.load`).
+DEFERRED = ("entity_sentences", "frame_matrix", "paragraphs")
 
 #: Columns of the sentences kept for ``entity_sentiment`` (the ones that name an entity).
 ENTITY_SENTENCE_COLUMNS = ["doc_id", "para_id", "sent_id", "entities", "snownlp", "lexicon"]
@@ -245,35 +245,43 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     jobs = engine.local_jobs(options or RunOptions())
     clock = StageClock(run.stats)
     if router is not None:
-        # The frame matrix and the entity sentences stay on disk through the topic stage
-        # (its largest), read back where they are first needed.
+        # The kept tables stay on disk through the topic stage (the largest), read back
+        # where they are first needed (DEFERRED).
         tables = router.finish({**_empty_forms(),
                                 "entity_sentences": ENTITY_SENTENCE_COLUMNS,
                                 "frame_matrix": ["doc_id", "para_id"]},
                                defer=DEFERRED)
         run.stats["spooled"] = router.written()
         run.stats["stash"] = stash
-        memory.trim()  # the pieces the kept tables were concatenated from
+        memory.trim()  # what the per-article phase left behind
     else:
         tables = dict(run.tables)
         for name, cols in _empty_forms().items():
             tables.setdefault(name, pd.DataFrame(columns=cols))
         kept = {"entity_sentences": tables["sentences"],
-                "frame_matrix": frames.frame_matrix(tables["frame_scores"])}
+                "frame_matrix": frames.frame_matrix(tables["frame_scores"]),
+                "paragraphs": tables.pop("paragraphs")}
         count_terms(counts, tables.pop("terms", pd.DataFrame(columns=["doc_id"])))
-    paragraphs = tables.pop("paragraphs")
     tables["articles"] = articles
     tables["ledger"] = ledger_frame(corpus)
 
+    def deferred(name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        if router is not None:
+            return router.load(name, columns)
+        return kept[name][columns] if columns is not None else kept.pop(name)
+
     clock.lap("aggregate")
     try:
-        topic_tables = topics.fit_topics(counts, paragraphs, articles, k=config.topics_k,
+        # the paragraphs' keys only while the model is fitted (in forked processes)
+        topic_tables = topics.fit_topics(counts, deferred("paragraphs", ["doc_id", "para_id"]),
+                                         articles, k=config.topics_k,
                                          random_state=config.seed, jobs=jobs)
     except CorpusError as exc:
         # Too little text for a topic model (e.g. one short article): the other analyses
         # still run; the topic tables are written empty and the warning says why.
         warnings.warn(f"no topic model: {exc}", StageSkippedWarning, stacklevel=2)
         topic_tables = topics.empty_topic_tables()
+    paragraphs = deferred("paragraphs")
     topic_par = topic_tables.pop("paragraphs", None)
     if topic_par is not None and not topic_par.empty:
         paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
@@ -306,9 +314,6 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         router.consume.clear()
     memory.trim()  # the counts, the TF-IDF matrix and the model's fitting arrays
     clock.lap("terms_topics")
-
-    def deferred(name: str) -> pd.DataFrame:
-        return router.load(name) if router is not None else kept.pop(name)
 
     frame_matrix = deferred("frame_matrix")
 

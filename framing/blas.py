@@ -37,10 +37,12 @@ def one_blas_thread(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: Cells (rows x units) of a resampling matrix made at once: 32 MiB of float64. A bootstrap
+#: Cells (rows x units) of a resampling matrix made at once: 8 MiB of float64. A bootstrap
 #: or permutation step draws a matrix of replicates x units; on a large corpus (an outlet
-#: with 100,000 paragraphs) its default number of rows at once would take gigabytes.
-RESAMPLE_CELLS = 1 << 22
+#: with 100,000 paragraphs) its default number of rows at once would take gigabytes. (32 MiB
+#: until session 11: each forked process of the comparisons then held about 0.27 GiB at
+#: 100,000 articles.)
+RESAMPLE_CELLS = 1 << 20
 
 
 def rows_per_chunk(n_units: int, most: int) -> int:

@@ -403,8 +403,11 @@ def compare_groups(
         freq = normalise_freq(freq)
     chosen = select_metrics(measures, metrics)
     labels, _excluded = _labels(articles, by, freq)
-    data = measures.merge(labels, on="doc_id", how="inner")
+    # only the columns the pairs read: each scope below is a copy, held while the pairs are
+    # computed (by forked processes that share it)
+    data = measures[["doc_id", *chosen]].merge(labels, on="doc_id", how="inner")
     scopes = {str(period): scope for period, scope in data.groupby("period", sort=True)}
+    del data
     pairs = [(period, ga, gb) for period, scope in scopes.items()
              for ga, gb in itertools.combinations(sorted(scope["group"].astype(str).unique()), 2)]
 

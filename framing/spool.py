@@ -339,12 +339,15 @@ def arrow_bytes(df: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def from_arrow_bytes(data: bytes | memoryview) -> pd.DataFrame:
+def from_arrow_bytes(data: bytes | memoryview, columns: Sequence[str] | None = None
+                     ) -> pd.DataFrame:
     """The DataFrame of :func:`arrow_bytes` (same columns, dtypes and values; index
-    0..n-1)."""
+    0..n-1), or only its ``columns``."""
     import pyarrow as pa
 
     table = pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+    if columns is not None:
+        table = table.select(list(columns))
     df = table.to_pandas()
     # pandas reads Arrow strings as its ``str`` dtype; the columns that were Python objects
     # become Python objects again (None where a value was missing).
@@ -379,8 +382,9 @@ class KeptPieces:
         self._file.write(data)
         self.n_pieces += 1
 
-    def load(self) -> pd.DataFrame:
-        """The pieces concatenated (index 0..n-1); the file is removed."""
+    def load(self, columns: Sequence[str] | None = None, keep: bool = False) -> pd.DataFrame:
+        """The pieces concatenated (index 0..n-1), or only their ``columns``; the file is
+        removed unless ``keep``."""
         self._file.close()
         parts = []
         with open(self.path, "rb") as fh:
@@ -389,8 +393,9 @@ class KeptPieces:
                 data = fh.read(size)
                 if len(data) != size:
                     raise SpoolError(f"{self.path}: piece {i} is cut short")
-                parts.append(from_arrow_bytes(data))
-        self.path.unlink()
+                parts.append(from_arrow_bytes(data, columns))
+        if not keep:
+            self.path.unlink()
         if len(parts) == 1:
             return parts[0]
         out = pd.concat(parts, ignore_index=True)
@@ -496,13 +501,17 @@ class PieceRouter:
                 out.setdefault(name, pd.DataFrame(columns=cols))
         return out
 
-    def load(self, name: str) -> pd.DataFrame:
-        """One kept table, read back whole from its pieces on disk (once: the file is then
-        removed), or its empty form (:meth:`finish`) when no piece had it."""
-        pieces = self._kept.pop(name, None)
+    def load(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """One kept table, read back whole from its pieces on disk, or its empty form
+        (:meth:`finish`) when no piece had it.
+
+        With ``columns``, only those columns, and the table can be loaded again; without,
+        the file is then removed."""
+        pieces = self._kept.get(name) if columns is not None else self._kept.pop(name, None)
         if pieces is None:
-            return pd.DataFrame(columns=self._empty[name])
-        return pieces.load()
+            empty = pd.DataFrame(columns=self._empty[name])
+            return empty[list(columns)] if columns is not None else empty
+        return pieces.load(columns, keep=columns is not None)
 
     def discard(self) -> None:
         """Remove the files of the kept tables not loaded (a run that stops early)."""
