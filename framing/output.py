@@ -210,13 +210,7 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], excel: bool = Fals
 
 
 def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``df`` as Parquet (needs the ``framing[parquet]`` extra: pyarrow)."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        from framing.errors import ConfigError
-
-        raise ConfigError("Parquet output needs pyarrow: pip install 'framing[parquet]'") from exc
+    """Write ``df`` as Parquet (with pyarrow, a core dependency)."""
     target = Path(path)
     buf = io.BytesIO()
     df.to_parquet(buf, index=False)

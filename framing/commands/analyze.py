@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="write spreadsheet CSVs: UTF-8 BOM, CRLF, formula cells neutralised")
     p.add_argument("--format", dest="formats", default=None, choices=["csv", "parquet", "both"],
                    help="table files: csv (default), parquet (smaller and faster on large "
-                   "corpora; needs framing[parquet]) or both")
+                   "corpora) or both")
     p.add_argument("--parquet", action="store_true", help="also write Parquet files "
                    "(same as --format both)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
