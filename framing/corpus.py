@@ -172,7 +172,9 @@ class Article:
     sha256 : str
         :func:`text_sha256` of the text.
     script : str
-        :func:`framing.textview.detect_script` of the text.
+        :func:`framing.textview.detect_script` of the text: computed when first read unless
+        given (``framing analyze`` has its worker processes compute it with the rest of the
+        per-article work instead of reading every text twice in the main process).
     meta : dict of str to str
         Every manifest column of the row, as written.
 
@@ -184,15 +186,27 @@ class Article:
     returns a new dict on each access: assign ``article.meta = {...}`` to change it.
     """
 
-    __slots__ = (*_ARTICLE_FIELDS, "_meta_keys", "_meta_values")
+    __slots__ = (*(f for f in _ARTICLE_FIELDS if f != "script"), "_script", "_meta_keys",
+                 "_meta_values")
 
     def __init__(self, doc_id: str, outlet: str, date: ParsedDate, title: str, url: str,
                  source: str, file: str, text: str, encoding: str, line: int, sha256: str,
-                 script: str, meta: dict[str, str] | None = None) -> None:
+                 script: str | None = None, meta: dict[str, str] | None = None) -> None:
         self.doc_id, self.outlet, self.date, self.title = doc_id, outlet, date, title
         self.url, self.source, self.file, self.text = url, source, file, text
-        self.encoding, self.line, self.sha256, self.script = encoding, line, sha256, script
+        self.encoding, self.line, self.sha256, self._script = encoding, line, sha256, script
         self.meta = {} if meta is None else meta
+
+    @property
+    def script(self) -> str:
+        """:func:`framing.textview.detect_script` of the text (computed on first access)."""
+        if self._script is None:
+            self._script = detect_script(self.text)
+        return self._script
+
+    @script.setter
+    def script(self, value: str) -> None:
+        self._script = value
 
     @property
     def meta(self) -> dict[str, str]:
@@ -810,7 +824,7 @@ def load_corpus(root: str | os.PathLike[str], progress: bool = False) -> Corpus:
                 encoding=encoding,
                 line=line,
                 sha256=sha,
-                script=detect_script(text),
+                script=None,  # detect_script(text) when first read: see Article
                 meta=values,
             )
         )

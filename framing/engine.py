@@ -126,7 +126,8 @@ class EngineRun:
         for the corpus-wide stages; not written), rows in ``doc_id`` order. Empty when the
         run had a ``sink``.
     summaries : dict
-        ``doc_id`` → :func:`framing.pipeline.article_summary`.
+        ``doc_id`` → :func:`framing.pipeline.article_summary`, with ``script``
+        (:func:`framing.textview.detect_script` of the text).
     stats : dict
         Engine statistics for benchmarks (not written with the outputs): articles computed and
         taken from the cache, engine used, and per-stage worker seconds and characters.
@@ -213,7 +214,8 @@ def run_articles(tasks: Sequence[ArticleTask], settings: StageSettings) -> list[
     list of dict
         Per task: ``doc_id``; ``tables``: table name → columns (:func:`columnar`, then
         :func:`pack`: integer and float columns as typed arrays, the others as lists of JSON
-        values); ``summary``: :func:`framing.pipeline.article_summary`;
+        values); ``summary``: :func:`framing.pipeline.article_summary` and ``script``
+        (:func:`framing.textview.detect_script` of the text);
         ``seconds``: stage → time spent (``segment``, ``frames``, ``sentiment``; the
         batch's sentiment time is shared evenly among its articles, whose SnowNLP texts
         :func:`framing.sentiment.score_articles` scores together).
@@ -221,6 +223,7 @@ def run_articles(tasks: Sequence[ArticleTask], settings: StageSettings) -> list[
     from framing import frames, sentiment
     from framing.pipeline import article_summary, base_tables, token_columns
     from framing.termcounts import article_terms
+    from framing.textview import detect_script
     from framing.tokens import default_tokenizer
     from framing.units import make_units
 
@@ -262,7 +265,8 @@ def run_articles(tasks: Sequence[ArticleTask], settings: StageSettings) -> list[
             "doc_id": task.doc_id,
             "tables": {name: {c: pack(v) for c, v in cols.items()}
                        for name, cols in sorted(tables.items())},
-            "summary": article_summary(units),
+            # the script here, where the text is at hand, not in the main process
+            "summary": {**article_summary(units), "script": detect_script(task.text)},
             "seconds": {"segment": s_seg, "frames": s_frames, "sentiment": share},
         })
     return out
@@ -720,8 +724,11 @@ def run_piece(job: PieceJob, settings: StageSettings | None, renderer: object,
         summaries[result["doc_id"]] = result["summary"]
         tables.add(result)
     # The spooled tables are only rendered to CSV here: their strings stay Python strings
-    # (a Parquet run converts them to Arrow once, in render_table).
-    plain = renderer.spooled if not renderer.parquet else ()  # type: ignore[attr-defined]
+    # (a Parquet run converts them to Arrow once, in render_table). So do the consumed ones
+    # (the terms): the main process folds them into its counts with Python dict lookups,
+    # and would otherwise turn every Arrow string back into a Python one.
+    plain = (*(renderer.spooled if not renderer.parquet else ()),  # type: ignore[attr-defined]
+             *renderer.consume)  # type: ignore[attr-defined]
     return {"rendered": renderer.render(tables.tables(empty=False, plain_strings=plain)),  # type: ignore[attr-defined]
             "summaries": summaries, "seconds": seconds, "computed": computed,
             "chars_computed": chars, "new": new}

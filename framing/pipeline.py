@@ -169,12 +169,14 @@ def process_article(article: Article, tokenizer: Tokenizer) -> ArticleResult:
 def articles_frame(corpus: Corpus, summaries: dict[str, dict[str, object]]) -> pd.DataFrame:
     """One row per ingested article: manifest metadata, parsed date, script and counts.
 
-    ``summaries`` maps each ``doc_id`` to its :func:`article_summary`.
+    ``summaries`` maps each ``doc_id`` to its :func:`article_summary`, which may hold the
+    ``script`` too (the engine's workers detect it): the article's own is read only when not.
     """
     known = {"doc_id", "outlet", "date", "date_precision", "title", "url", "script", "file",
              "source", "text_sha256", "encoding"}
     rows = []
     for a in corpus.articles:
+        summary = summaries[a.doc_id]
         row = {
             "doc_id": a.doc_id,
             "outlet": a.outlet,
@@ -185,11 +187,12 @@ def articles_frame(corpus: Corpus, summaries: dict[str, dict[str, object]]) -> p
             "title": a.title,
             "url": a.url,
             "source": a.source,
-            "script": a.script,
+            # the engine's workers detect the script with the rest of the per-article work
+            "script": summary["script"] if "script" in summary else a.script,
             "file": a.file,
             "encoding": a.encoding,
             "text_sha256": a.sha256,
-            **summaries[a.doc_id],
+            **summary,
         }
         meta = a.meta  # (built on each access)
         for key in sorted(k for k in meta if k not in known):

@@ -454,3 +454,16 @@ def test_unguarded_script_gets_a_clear_error(tmp_path, reference):
     assert out.returncode != 0
     assert "framing.errors.WorkerError" in out.stderr
     assert 'if __name__ == "__main__":' in out.stderr.splitlines()[-1]
+
+
+def test_articles_table_script_is_each_texts_detected_script(reference):
+    # The workers detect the script (the main process never reads the texts for it): the
+    # column must be what detect_script gives on each article's text, and an article loaded
+    # on its own still computes it on first access.
+    from framing.textview import detect_script
+
+    corpus = corpus_lib.load_corpus(reference["full"])
+    arts = pd.read_csv(reference["full_ref"] / "articles.csv", dtype=str,
+                       keep_default_na=False).set_index("doc_id")
+    assert {a.doc_id: detect_script(a.text) for a in corpus.articles} == arts["script"].to_dict()
+    assert {a.script for a in corpus.articles} == {"simplified", "traditional"}
