@@ -48,7 +48,7 @@ from framing import memory
 from framing.errors import ConfigError, WorkerError
 
 #: Version of the per-article result format; part of every cache key.
-RESULT_FORMAT = 4
+RESULT_FORMAT = 5
 
 #: Per-article stages timed inside :func:`run_article`.
 ARTICLE_STAGES = ("segment", "frames", "sentiment")

@@ -13,7 +13,6 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import zlib
 from array import array
 from pathlib import Path
 
@@ -147,7 +146,7 @@ def test_corrupt_cache_entry_is_recomputed(reference, tmp_path):
     _per_article(reference["small"], cache_dir)
     with sqlite3.connect(cache_dir / CACHE_FILE) as db:
         key = db.execute("SELECT key FROM results ORDER BY key LIMIT 1").fetchone()[0]
-        db.execute("UPDATE results SET payload = ? WHERE key = ?", (b"not zlib", key))
+        db.execute("UPDATE results SET payload = ? WHERE key = ?", (b"not zstd", key))
         key2 = db.execute("SELECT key FROM results ORDER BY key LIMIT 1 OFFSET 1").fetchone()[0]
         # A well-formed entry whose content does not match its recorded hash.
         db.execute("UPDATE results SET sha256 = ? WHERE key = ?", ("0" * 64, key2))
@@ -216,7 +215,7 @@ def test_cache_round_trips_floats_exactly(tmp_path):
 def test_cache_folds_repeated_ids_and_gives_them_back(tmp_path):
     # An article's id repeated on every row is stored once; lists that only look alike
     # (one value, a different type, another string) are stored as they are.
-    from framing.cache import decode, encode
+    from framing.cache import decode, encode, uncompressed
 
     value = {"doc_id": "d1", "tables": {"tokens": {
         "doc_id": ["d1"] * 500, "kind": ["han"] * 3 + ["latin"], "one": ["d1"],
@@ -224,12 +223,41 @@ def test_cache_folds_repeated_ids_and_gives_them_back(tmp_path):
         "n": array("q", range(4)),
     }}}
     sha, payload = encode(value)
-    raw = zlib.decompress(payload).decode("utf-8")
+    raw = uncompressed(payload).decode("utf-8", "replace")
     assert raw.count('"$repeat"') == 2 and "d1,d1" not in raw.replace('"', "")
     assert decode(sha, payload) == value
     with ResultCache(tmp_path) as store:
         store.put_many({"k": value})
         assert store.get_many(["k"])["k"] == value
+
+
+def test_cache_gives_packed_columns_back_to_the_bit_and_refuses_damaged_entries():
+    import hashlib
+    import math
+    import struct
+
+    from framing.cache import MAGIC, _compress, decode, encode, stored_bytes
+
+    value = {"f": array("d", [1.5, float("nan"), -0.0, 5e-324]),
+             "i": array("q", [1, -(2**63), 2**63 - 1]), "empty": array("q"), "t": ["挖角"]}
+    sha, payload = encode(value)
+    got = decode(sha, payload)
+    assert got["i"] == value["i"] and got["empty"] == array("q") and got["t"] == ["挖角"]
+    bits = [struct.pack("<d", x) for x in got["f"]]
+    assert bits == [struct.pack("<d", x) for x in value["f"]] and math.isnan(got["f"][1])
+    # Any damage to the stored bytes gives a miss (None), never a different value.
+    assert decode(sha, payload[:-3]) is None and decode(sha, b"") is None
+    huge = (1 << 40).to_bytes(8, "little") + payload[8:]  # a length asking for 1 TiB
+    assert decode(sha, huge) is None
+    for i in range(len(payload)):
+        damaged = bytearray(payload)
+        damaged[i] ^= 0x41
+        assert decode(sha, bytes(damaged)) in (None, got)
+    # An entry whose hash matches but whose column reference points past its bytes.
+    head = b'{"x":{"$array":"q","at":0,"n":5}}'
+    raw = MAGIC + len(head).to_bytes(8, "little") + head + bytes(8)
+    assert decode(hashlib.sha256(raw).hexdigest(), _compress(raw)) is None
+    assert stored_bytes(value).startswith(MAGIC)
 
 
 KILLED_PUT = """
