@@ -27,7 +27,7 @@ from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
 from framing.spool import ColumnStash, PieceRouter, TableSpool, spool_table
-from framing.termcounts import TermCounts
+from framing.termcounts import PreparedTerms, TermCounts, prepare_terms
 from framing.tokens import default_tokenizer
 
 #: Keys each written table is sorted by (reruns give identical files).
@@ -144,10 +144,14 @@ def _empty_forms() -> dict[str, list[str]]:
     return out
 
 
-def count_terms(counts: TermCounts, terms: pd.DataFrame) -> None:
+def count_terms(counts: TermCounts, terms: pd.DataFrame | PreparedTerms) -> None:
     """Fold the engine's ``terms`` rows (``doc_id, para_id, term, surface``, whole articles
-    in ``doc_id`` order) into ``counts`` (:meth:`TermCounts.add_table`)."""
-    counts.add_table(terms)
+    in ``doc_id`` order) into ``counts`` (:meth:`TermCounts.add_table`), or those rows as
+    a worker prepared them (:func:`framing.termcounts.prepare_terms`)."""
+    if isinstance(terms, PreparedTerms):
+        counts.add_prepared(terms)
+    else:
+        counts.add_table(terms)
 
 
 def _kept_strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -229,6 +233,8 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         router = PieceRouter(
             stage, SPOOLED, keep={"paragraphs"}, derive=DERIVED,
             consume={"terms": functools.partial(count_terms, counts)},
+            # counted per paragraph in the workers: this process only numbers the terms
+            prepare={"terms": prepare_terms},
             stash={"paragraphs": stash},
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )

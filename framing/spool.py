@@ -279,7 +279,10 @@ class PieceRenderer:
         ``(table, new name, function)``: the function's result on the piece's table is kept
         under the new name.
     consume : frozenset of str
-        Tables handed as they are to the router's consumers.
+        Tables handed to the router's consumers (after ``prepare``).
+    prepare : tuple
+        ``(table, function)``: a consumed table's pieces go through the function here,
+        where the piece is built, and its result is what the consumer gets.
     stash : tuple
         ``(table, columns, keys)``: the wide columns taken out of a kept table
         (:class:`ColumnStash`).
@@ -291,6 +294,7 @@ class PieceRenderer:
     keep: frozenset[str] = frozenset()
     derive: tuple[tuple[str, str, Callable], ...] = ()
     consume: frozenset[str] = frozenset()
+    prepare: tuple[tuple[str, Callable], ...] = ()
     stash: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     csv: bool = True
     excel: bool = False
@@ -300,7 +304,8 @@ class PieceRenderer:
         """The piece's tables, rendered: ``spooled`` (name → :class:`RenderedTable`),
         ``kept`` (name → the DataFrame as :func:`arrow_bytes`, stashed columns removed),
         ``stashed`` (name →
-        ``(JSON line, column order)``), ``consumed`` (name → DataFrame)."""
+        ``(JSON line, column order)``), ``consumed`` (name → the DataFrame, or what its
+        ``prepare`` function makes of it)."""
         out: dict[str, dict] = {"spooled": {}, "kept": {}, "stashed": {}, "consumed": {}}
         stash = {name: (cols, keys) for name, cols, keys in self.stash}
         kept = out["kept"]
@@ -314,7 +319,8 @@ class PieceRenderer:
                 if table == name:
                     kept[new] = fn(df)
             if name in self.consume:
-                out["consumed"][name] = df
+                prepare = dict(self.prepare).get(name)
+                out["consumed"][name] = prepare(df) if prepare is not None else df
             if name in self.keep:
                 if name in stash:
                     line, order, df = stash_split(df, *stash[name])
@@ -430,6 +436,11 @@ class PieceRouter:
     consume : dict
         Table name → function called with each piece (which is then dropped), e.g. to fold
         it into running counts (called in this process).
+    prepare : dict
+        Consumed table name → function applied to each of its pieces where the piece is
+        built (a worker process: picklable, defined at module level); the consumer gets
+        its result instead of the piece. For work that needs nothing of this process, so
+        that the process keeping the running results only merges them.
     stash : dict
         Kept table name → :class:`ColumnStash` that takes its wide text columns out of each
         piece before it is kept.
@@ -446,7 +457,8 @@ class PieceRouter:
                  keep: set[str] | frozenset[str] = frozenset(),
                  derive: dict[str, tuple[str, object]] | None = None,
                  consume: dict[str, object] | None = None,
-                 stash: dict[str, ColumnStash] | None = None, *, csv: bool = True,
+                 stash: dict[str, ColumnStash] | None = None, *,
+                 prepare: dict[str, Callable] | None = None, csv: bool = True,
                  excel: bool = False, parquet: bool = False) -> None:
         self.spools = {name: TableSpool(name, folder, csv=csv, excel=excel, parquet=parquet)
                        for name in sorted(spooled)}
@@ -456,6 +468,7 @@ class PieceRouter:
             spooled=tuple(sorted(spooled)), keep=frozenset(keep),
             derive=tuple((name, new, fn) for name, (new, fn) in sorted((derive or {}).items())),
             consume=frozenset(self.consume),
+            prepare=tuple(sorted((prepare or {}).items())),
             stash=tuple((name, tuple(s.columns), tuple(s.keys))
                         for name, s in sorted(self.stash.items())),
             csv=csv, excel=excel, parquet=parquet,

@@ -283,6 +283,87 @@ class RowCounts:
                    np.asarray(list(vocab), dtype=object))
 
 
+@dataclass
+class PreparedTerms:
+    """The terms of consecutive whole articles, counted per paragraph but not yet numbered
+    in a vocabulary (:func:`prepare_terms`; :meth:`TermCounts.add_prepared` numbers them).
+
+    Made where a piece of a run is built (a worker process): what crosses to the process that
+    keeps the counts is one entry per distinct term of a paragraph and the piece's distinct
+    terms, not one Python string per term occurrence.
+
+    Attributes
+    ----------
+    docs : list of str
+        The articles, in order.
+    terms : list of str
+        The piece's distinct terms in order of first appearance.
+    row_doc, row_para, row_len : ndarray
+        Per paragraph with a term: its article (index into ``docs``), ``para_id`` and
+        number of distinct terms.
+    entry_term, entry_count : ndarray
+        Per (paragraph, distinct term), paragraphs in order and terms in order of first
+        occurrence: the term (index into ``terms``) and its count.
+    forms : dict or None
+        ``(index into terms, spelling) → occurrences`` for spellings that differ from
+        their term, in order of first occurrence; None when the table has no ``surface``.
+    raw : DataFrame or None
+        The table itself when it must be added article by article (an article in two
+        places, rows out of token order, or no ``surface``); the other fields are then
+        empty.
+    """
+
+    docs: list[str]
+    terms: list[str]
+    row_doc: np.ndarray
+    row_para: np.ndarray
+    row_len: np.ndarray
+    entry_term: np.ndarray
+    entry_count: np.ndarray
+    forms: dict[tuple[int, str], int] | None
+    raw: pd.DataFrame | None = None
+
+
+def prepare_terms(terms: pd.DataFrame) -> PreparedTerms:
+    """Count the terms of a ``doc_id, para_id, term[, surface]`` table per paragraph (each
+    article's rows together and in token order, as :func:`article_terms` gives them), ready
+    for :meth:`TermCounts.add_prepared`.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if terms.empty:
+        return PreparedTerms([], [], empty, empty, empty, empty, empty, {})
+    doc = terms["doc_id"].to_numpy(dtype=object)
+    para = terms["para_id"].to_numpy(dtype=np.int64)
+    new_doc = np.r_[True, doc[1:] != doc[:-1]]
+    starts = np.flatnonzero(new_doc)
+    docs = [str(d) for d in doc[starts].tolist()]
+    backwards = np.flatnonzero(para[1:] < para[:-1]) + 1
+    if (len(set(docs)) < len(docs) or not np.isin(backwards, starts).all()
+            or "surface" not in terms.columns):
+        return PreparedTerms(docs, [], empty, empty, empty, empty, empty, None, raw=terms)
+    codes, uniques = pd.factorize(terms["term"].to_numpy(dtype=object), sort=False)
+    surface = terms["surface"].to_numpy(dtype=object)
+    differ = np.flatnonzero(terms["term"].to_numpy(dtype=object) != surface)
+    forms = Counter(zip(codes[differ].tolist(), surface[differ].tolist(), strict=True))
+    # (paragraph, term) entries in order of first occurrence, with their counts: numbering
+    # the terms by local codes instead of vocabulary ids groups and orders them the same way
+    # (one numbering is a one-to-one map of the other)
+    group = np.cumsum(new_doc | np.r_[True, para[1:] != para[:-1]]) - 1
+    key = group * np.int64(len(uniques)) + codes
+    _keys, first, count = np.unique(key, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    first, count = first[order], count[order]
+    n_groups = int(group[-1]) + 1
+    group_start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    doc_index = np.cumsum(new_doc) - 1  # each row's article number within the piece
+    return PreparedTerms(
+        docs=docs, terms=[str(t) for t in uniques.tolist()],
+        row_doc=doc_index[group_start], row_para=para[group_start],
+        row_len=np.bincount(group[first], minlength=n_groups),
+        entry_term=codes[first], entry_count=count, forms=dict(forms),
+    )
+
+
 class TermCounts:
     """Paragraph x term counts of a corpus, accumulated one article at a time.
 
@@ -379,59 +460,49 @@ class TermCounts:
 
         The same counts, term ids and spellings as :meth:`add` article by article (term ids
         by first appearance, entries in order of first occurrence), computed with array
-        operations: :func:`framing.analyze.run_stages` folds every piece of a run this way,
-        a few million term occurrences per 10,000 articles.
+        operations: :meth:`add_prepared` of :func:`prepare_terms`.
         """
-        if terms.empty:
-            return
-        doc = terms["doc_id"].to_numpy(dtype=object)
-        para = terms["para_id"].to_numpy(dtype=np.int64)
-        new_doc = np.r_[True, doc[1:] != doc[:-1]]
-        starts = np.flatnonzero(new_doc)
-        docs = [str(d) for d in doc[starts].tolist()]
-        backwards = np.flatnonzero(para[1:] < para[:-1]) + 1
-        if (len(set(docs)) < len(docs) or not np.isin(backwards, starts).all()
-                or (self.surfaces and "surface" not in terms.columns)):
+        self.add_prepared(prepare_terms(terms))
+
+    def add_prepared(self, prepared: PreparedTerms) -> None:
+        """Add the terms :func:`prepare_terms` made ready (in a worker process: only the
+        piece's distinct terms are looked up here, and its counts appended)."""
+        if prepared.raw is not None:
             # an article in two places, or out of token order: add() sorts it out (or says
             # what is wrong), article by article
+            terms = prepared.raw
+            if terms.empty:
+                return
+            doc = terms["doc_id"].to_numpy(dtype=object)
+            starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
             cols = {c: terms[c].tolist() for c in ARTICLE_TERM_COLUMNS if c in terms.columns}
             ends = [*starts[1:].tolist(), len(doc)]
-            for d, a, b in zip(docs, starts.tolist(), ends, strict=True):
-                self.add(d, {c: v[a:b] for c, v in cols.items()})
+            for a, b in zip(starts.tolist(), ends, strict=True):
+                self.add(str(doc[a]), {c: v[a:b] for c, v in cols.items()})
             return
-        for d in docs:
+        if not prepared.docs:
+            return
+        for d in prepared.docs:
             if d in self._seen:
                 raise ValueError(f"article {d!r} added twice to the term counts")
-        self._seen.update(docs)
+        self._seen.update(prepared.docs)
         self._final = None
         # Term ids: the piece's distinct terms in order of first appearance get their ids in
         # that order, as add() gives them occurrence by occurrence.
-        codes, uniques = pd.factorize(terms["term"], sort=False)
         vocab = self._vocab
-        unique_ids = np.fromiter(map(vocab.__getitem__, [str(t) for t in uniques]),
-                                 dtype=np.int64, count=len(uniques))
-        ids = unique_ids[codes]
+        ids = np.fromiter(map(vocab.__getitem__, prepared.terms), dtype=np.int64,
+                          count=len(prepared.terms))
         if self.surfaces:
-            surface = terms["surface"].to_numpy(dtype=object)
-            differ = np.flatnonzero(terms["term"].to_numpy(dtype=object) != surface)
-            self._forms.update(zip(ids[differ].tolist(), surface[differ].tolist(),
-                                   strict=True))
-        # (paragraph, term) entries in order of first occurrence, with their counts
-        group = np.cumsum(new_doc | np.r_[True, para[1:] != para[:-1]]) - 1
-        key = group * np.int64(len(vocab)) + ids
-        _keys, first, count = np.unique(key, return_index=True, return_counts=True)
-        order = np.argsort(first, kind="stable")
-        first, count = first[order], count[order]
-        entry_group = group[first]
-        n_groups = int(group[-1]) + 1
-        group_start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        doc_index = np.cumsum(new_doc) - 1 + len(self._docs)  # each row's article number
-        self._docs.extend(docs)
-        self._row_doc.extend(doc_index[group_start])
-        self._row_para.extend(para[group_start])
-        self._row_len.extend(np.bincount(entry_group, minlength=n_groups))
-        self._indices.extend(ids[first])
-        self._data.extend(count)
+            id_list = ids.tolist()
+            forms = self._forms
+            for (term, surface), n in prepared.forms.items():  # type: ignore[union-attr]
+                forms[(id_list[term], surface)] += n
+        self._row_doc.extend(prepared.row_doc + len(self._docs))
+        self._docs.extend(prepared.docs)
+        self._row_para.extend(prepared.row_para)
+        self._row_len.extend(prepared.row_len)
+        self._indices.extend(ids[prepared.entry_term])
+        self._data.extend(prepared.entry_count)
 
     @classmethod
     def from_tokens(

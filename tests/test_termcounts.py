@@ -376,6 +376,43 @@ def test_add_table_counts_as_add_article_by_article(pieces):
     assert _state(whole) == _state(one_by_one)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_term_tables(), min_size=1, max_size=3))
+def test_prepared_pieces_count_as_add_article_by_article_after_a_pickle(pieces):
+    # What a run does: each piece prepared in a worker (prepare_terms), sent to the main
+    # process (pickled), numbered there (add_prepared); pieces with an article in two places
+    # go article by article.
+    import pickle
+
+    from framing.analyze import count_terms
+    from framing.termcounts import prepare_terms
+
+    pieces = [p.assign(doc_id=p["doc_id"] + f"-{i}") for i, p in enumerate(pieces)]
+    prepared, one_by_one = TermCounts(), TermCounts()
+    for piece in pieces:
+        count_terms(prepared, pickle.loads(pickle.dumps(prepare_terms(piece))))  # noqa: S301 - our own bytes
+        for doc, part in piece.groupby("doc_id", sort=False):
+            one_by_one.add(doc, {c: part[c].tolist() for c in ("para_id", "term", "surface")})
+    assert _state(prepared) == _state(one_by_one)
+
+
+def test_router_prepares_consumed_pieces_where_they_are_rendered(tmp_path):
+    from framing.spool import PieceRouter
+    from framing.termcounts import PreparedTerms, prepare_terms
+
+    got = []
+    router = PieceRouter(tmp_path, spooled=[], consume={"terms": got.append},
+                         prepare={"terms": prepare_terms})
+    piece = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_id": [0, 0, 1],
+                          "term": ["人才", "人才", "Meta"], "surface": ["人才", "人材", "Meta"]})
+    rendered = router.renderer.render({"terms": piece})
+    assert isinstance(rendered["consumed"]["terms"], PreparedTerms)
+    router.accept(rendered)
+    (p,) = got
+    assert p.docs == ["a", "b"] and p.terms == ["人才", "Meta"]
+    assert p.entry_count.tolist() == [2, 1] and p.forms == {(0, "人材"): 1}
+
+
 def test_add_table_refuses_an_article_twice():
     tc = TermCounts()
     piece = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "term": ["人才"],
