@@ -363,17 +363,28 @@ def _state(tc: TermCounts) -> tuple:
             tc.display_forms().values.tolist())
 
 
+def _distinct_articles(pieces: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Pieces as the engine folds them: later pieces hold later articles."""
+    return [p.assign(doc_id=p["doc_id"] + f"-{i}") for i, p in enumerate(pieces)]
+
+
+def _one_by_one(pieces: list[pd.DataFrame]) -> TermCounts:
+    """The counts of ``pieces`` added article by article (:meth:`TermCounts.add`)."""
+    tc = TermCounts()
+    for piece in pieces:
+        for doc, part in piece.groupby("doc_id", sort=False):
+            tc.add(doc, {c: part[c].tolist() for c in ("para_id", "term", "surface")})
+    return tc
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_term_tables(), min_size=1, max_size=3))
 def test_add_table_counts_as_add_article_by_article(pieces):
-    # Pieces as the engine folds them (later pieces hold later articles).
-    pieces = [p.assign(doc_id=p["doc_id"] + f"-{i}") for i, p in enumerate(pieces)]
-    whole, one_by_one = TermCounts(), TermCounts()
+    pieces = _distinct_articles(pieces)
+    whole = TermCounts()
     for piece in pieces:
         whole.add_table(piece)
-        for doc, part in piece.groupby("doc_id", sort=False):
-            one_by_one.add(doc, {c: part[c].tolist() for c in ("para_id", "term", "surface")})
-    assert _state(whole) == _state(one_by_one)
+    assert _state(whole) == _state(_one_by_one(pieces))
 
 
 @settings(max_examples=40, deadline=None)
@@ -387,13 +398,12 @@ def test_prepared_pieces_count_as_add_article_by_article_after_a_pickle(pieces):
     from framing.analyze import count_terms
     from framing.termcounts import prepare_terms
 
-    pieces = [p.assign(doc_id=p["doc_id"] + f"-{i}") for i, p in enumerate(pieces)]
-    prepared, one_by_one = TermCounts(), TermCounts()
+    pieces = _distinct_articles(pieces)
+    prepared = TermCounts()
     for piece in pieces:
-        count_terms(prepared, pickle.loads(pickle.dumps(prepare_terms(piece))))  # noqa: S301 - our own bytes
-        for doc, part in piece.groupby("doc_id", sort=False):
-            one_by_one.add(doc, {c: part[c].tolist() for c in ("para_id", "term", "surface")})
-    assert _state(prepared) == _state(one_by_one)
+        sent = pickle.dumps(prepare_terms(piece))
+        count_terms(prepared, pickle.loads(sent))  # noqa: S301 - bytes made just above
+    assert _state(prepared) == _state(_one_by_one(pieces))
 
 
 def test_router_prepares_consumed_pieces_where_they_are_rendered(tmp_path):
