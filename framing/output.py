@@ -89,11 +89,14 @@ def _text_cells(values: np.ndarray) -> list[str] | None:
             else:
                 return None
     # Quoting is decided once per distinct value (tokens, ids and labels repeat), then
-    # applied by a dictionary lookup that runs in C.
-    quoted = {v: _quote(v) for v in set(cells) if _NEEDS_QUOTES.search(v)}
-    if quoted:
-        cells = list(map(quoted.get, cells, cells))
-    return cells
+    # applied by a dictionary lookup that runs in C. One search over the distinct values
+    # joined tells whether any needs it (most columns have none): the characters that call
+    # for quotes are single characters, so joining makes no match that no value has.
+    distinct = set(cells)
+    if _NEEDS_QUOTES.search("".join(distinct)) is None:
+        return cells
+    quoted = {v: _quote(v) for v in filter(_NEEDS_QUOTES.search, distinct)}
+    return list(map(quoted.get, cells, cells))
 
 
 def _int_cells(values: np.ndarray) -> list[str]:
@@ -114,9 +117,15 @@ def _column_cells(col: pd.Series) -> list[str] | None:
     dtype = col.dtype
     if isinstance(dtype, np.dtype):
         values = col.to_numpy()
-        if dtype.kind == "f":
+        if dtype == np.float64:
             # pandas formats floats with ndarray.astype(str): the shortest repr that reads
-            # back to the same float.
+            # back to the same float, which for 64-bit floats is Python's repr (tested on
+            # random bit patterns), a third faster through map.
+            cells = list(map(float.__repr__, values.tolist()))
+            for i in np.flatnonzero(np.isnan(values)).tolist():
+                cells[i] = ""
+            return cells
+        if dtype.kind == "f":
             cells = values.astype(str).astype(object)
             cells[np.isnan(values)] = ""
             return cells.tolist()

@@ -14,6 +14,7 @@ import io
 import json
 import os
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -442,6 +443,20 @@ def test_fast_renderer_writes_what_pandas_writes(df, excel):
     # The column-wise renderer must give to_csv's bytes exactly: float repr, quoting of
     # delimiters, quotes and line breaks, empty one-column rows, missing values.
     assert output.csv_text(df, excel=excel) == pandas_text(df, excel=excel)
+
+
+def test_float_cells_are_what_pandas_writes_for_random_bit_patterns():
+    # 64-bit floats are written with Python's repr (faster than numpy's astype(str), which
+    # pandas uses): the same text for any bits, subnormals, NaN payloads and infinities.
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2**64, 20000, dtype=np.uint64, endpoint=False)
+    values = np.concatenate([bits.view(np.float64), [0.0, -0.0, 1e16, 1e-5, 5e-324,
+                                                      np.inf, -np.inf, np.nan]])
+    df = pd.DataFrame({"x": values})
+    assert output.csv_text(df) == pandas_text(df)
+    # other widths keep numpy's text
+    small = pd.DataFrame({"x": rng.integers(0, 2**32, 50, dtype=np.uint32).view(np.float32)})
+    assert output.csv_text(small) == pandas_text(small)
 
 
 def test_fast_renderer_covers_the_table_types_and_falls_back_on_others():
