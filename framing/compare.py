@@ -286,11 +286,25 @@ def _note(n_a: int, n_b: int, n_rel: int) -> str:
 def compare_pair(part_a: pd.DataFrame, part_b: pd.DataFrame, metrics: list[str],
                  n_perm: int, n_boot: int, rng: np.random.Generator) -> list[dict]:
     """Compare two groups' paragraphs on every measure (unadjusted rows)."""
-    xa, xb = part_a[metrics].to_numpy(float), part_b[metrics].to_numpy(float)
-    ca = pd.factorize(part_a["doc_id"], sort=True)[0]
-    cb = pd.factorize(part_b["doc_id"], sort=True)[0]
-    sa, na = _unit_sums(xa, ca, int(ca.max()) + 1)
-    sb, nb = _unit_sums(xb, cb, int(cb.max()) + 1)
+    return _compare_groups_data(group_data(part_a, metrics), group_data(part_b, metrics),
+                                metrics, n_perm, n_boot, rng)
+
+
+def group_data(part: pd.DataFrame, metrics: list[str]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One group's paragraphs as :func:`compare_pair` uses them: the measures (paragraph x
+    metric) and their per-article sums and non-missing counts (articles in ``doc_id``
+    order)."""
+    x = part[metrics].to_numpy(float)
+    codes = pd.factorize(part["doc_id"], sort=True)[0]
+    sums, counts = _unit_sums(x, codes, int(codes.max()) + 1)
+    return x, sums, counts
+
+
+def _compare_groups_data(data_a: tuple, data_b: tuple, metrics: list[str], n_perm: int,
+                         n_boot: int, rng: np.random.Generator) -> list[dict]:
+    """:func:`compare_pair` of two groups' :func:`group_data`."""
+    (xa, sa, na), (xb, sb, nb) = data_a, data_b
     mean_a, mean_b = _ratio(sa.sum(0), na.sum(0)), _ratio(sb.sum(0), nb.sum(0))
     p, method, n_rel = permutation_p(np.vstack([sa, sb]), np.vstack([na, nb]), len(sa),
                                      n_perm, rng)
@@ -403,22 +417,28 @@ def compare_groups(
         freq = normalise_freq(freq)
     chosen = select_metrics(measures, metrics)
     labels, _excluded = _labels(articles, by, freq)
-    # only the columns the pairs read: each scope below is a copy, held while the pairs are
-    # computed (by forked processes that share it)
+    # only the columns the pairs read
     data = measures[["doc_id", *chosen]].merge(labels, on="doc_id", how="inner")
-    scopes = {str(period): scope for period, scope in data.groupby("period", sort=True)}
+    # Each group's measures and article sums, made once here (a group is in a pair with
+    # every other): the forked processes that compute the pairs share them and copy
+    # nothing of the table.
+    groups: dict[tuple[str, str], tuple] = {}
+    pairs = []
+    for period, scope in data.groupby("period", sort=True):
+        names = sorted(scope["group"].astype(str).unique())
+        for g in names:
+            groups[(str(period), g)] = group_data(scope[scope["group"] == g], chosen)
+        pairs += [(str(period), ga, gb) for ga, gb in itertools.combinations(names, 2)]
+        del scope  # (a copy of the period's rows)
     del data
-    pairs = [(period, ga, gb) for period, scope in scopes.items()
-             for ga, gb in itertools.combinations(sorted(scope["group"].astype(str).unique()), 2)]
 
     def one_pair(key: tuple[str, str, str]) -> list[dict]:
         # Each pair draws from its own generator, seeded by its names: the same numbers
         # whichever process computes it (map_forked).
         period, ga, gb = key
-        scope = scopes[period]
         rng = np.random.default_rng([seed, stable_int(f"{period}\x1f{ga}\x1f{gb}")])
-        pair = compare_pair(scope[scope["group"] == ga], scope[scope["group"] == gb],
-                            chosen, n_perm, n_boot, rng)
+        pair = _compare_groups_data(groups[(period, ga)], groups[(period, gb)], chosen,
+                                    n_perm, n_boot, rng)
         for r in pair:
             r.update(group_var=by, period=period, group_a=ga, group_b=gb)
             r["family"] = f"{r['family']} / {period}"
