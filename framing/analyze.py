@@ -271,10 +271,13 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     tables["articles"] = articles
     tables["ledger"] = ledger_frame(corpus)
 
-    def deferred(name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    def deferred(name: str, columns: list[str] | None = None, keep: bool = False
+                 ) -> pd.DataFrame:
         if router is not None:
-            return router.load(name, columns)
-        return kept[name][columns] if columns is not None else kept.pop(name)
+            return router.load(name, columns, keep=keep)
+        if columns is not None:
+            return kept[name][columns]
+        return kept[name] if keep else kept.pop(name)
 
     clock.lap("aggregate")
     try:
@@ -321,9 +324,10 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     memory.trim()  # the counts, the TF-IDF matrix and the model's fitting arrays
     clock.lap("terms_topics")
 
-    frame_matrix = deferred("frame_matrix")
-
-    measures = measures_lib.paragraph_measures(paragraphs, frame_matrix, topic_rows)
+    # Read again after the comparisons: not held while their processes run (the peak of a
+    # large run).
+    measures = measures_lib.paragraph_measures(paragraphs, deferred("frame_matrix", keep=True),
+                                               topic_rows)
     del topic_rows
     tl = timeline_lib.timeline(measures, articles, freq=config.timeline_freq, by="outlet",
                                n_boot=config.n_boot, seed=config.seed, jobs=jobs)
@@ -335,6 +339,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     )
     del measures  # (one column per frame, scorer and topic for every paragraph)
     memory.trim()
+    frame_matrix = deferred("frame_matrix")
     tables["entity_sentiment"] = sentiment.entity_sentiment(deferred("entity_sentences"),
                                                             articles)
     if stage is not None:

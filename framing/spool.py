@@ -514,17 +514,19 @@ class PieceRouter:
                 out.setdefault(name, pd.DataFrame(columns=cols))
         return out
 
-    def load(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def load(self, name: str, columns: Sequence[str] | None = None, keep: bool = False
+             ) -> pd.DataFrame:
         """One kept table, read back whole from its pieces on disk, or its empty form
         (:meth:`finish`) when no piece had it.
 
-        With ``columns``, only those columns, and the table can be loaded again; without,
-        the file is then removed."""
-        pieces = self._kept.get(name) if columns is not None else self._kept.pop(name, None)
+        With ``columns`` (only those columns) or ``keep``, the table can be loaded again;
+        otherwise its file is then removed."""
+        keep = keep or columns is not None
+        pieces = self._kept.get(name) if keep else self._kept.pop(name, None)
         if pieces is None:
             empty = pd.DataFrame(columns=self._empty[name])
             return empty[list(columns)] if columns is not None else empty
-        return pieces.load(columns, keep=columns is not None)
+        return pieces.load(columns, keep=keep)
 
     def discard(self) -> None:
         """Remove the files of the kept tables not loaded (a run that stops early)."""

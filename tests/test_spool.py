@@ -136,6 +136,9 @@ def test_kept_pieces_wait_on_disk_and_come_back_whole(tmp_path):
     pd.testing.assert_frame_equal(router.load("b", ["para_id", "doc_id"]),
                                   want[["para_id", "doc_id"]])
     assert (tmp_path / ".kept-b.arrow").exists()
+    # the whole table, kept for a second reading (the frame matrix around the comparisons)
+    pd.testing.assert_frame_equal(router.load("b", keep=True), want)
+    assert (tmp_path / ".kept-b.arrow").exists()
     pd.testing.assert_frame_equal(router.load("b"), want)
     assert list(tmp_path.iterdir()) == []
 
