@@ -377,33 +377,30 @@ def _one_by_one(pieces: list[pd.DataFrame]) -> TermCounts:
     return tc
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(_term_tables(), min_size=1, max_size=3))
-def test_add_table_counts_as_add_article_by_article(pieces):
-    pieces = _distinct_articles(pieces)
-    whole = TermCounts()
-    for piece in pieces:
-        whole.add_table(piece)
-    assert _state(whole) == _state(_one_by_one(pieces))
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(_term_tables(), min_size=1, max_size=3))
-def test_prepared_pieces_count_as_add_article_by_article_after_a_pickle(pieces):
-    # What a run does: each piece prepared in a worker (prepare_terms), sent to the main
-    # process (pickled), numbered there (add_prepared); pieces with an article in two places
-    # go article by article.
+def _through_a_worker(counts: TermCounts, piece: pd.DataFrame) -> None:
+    """What a run does with a piece: prepared in a worker (prepare_terms), sent to the main
+    process (pickled), numbered there (add_prepared)."""
     import pickle
 
     from framing.analyze import count_terms
     from framing.termcounts import prepare_terms
 
+    sent = pickle.dumps(prepare_terms(piece))
+    count_terms(counts, pickle.loads(sent))  # noqa: S301 - bytes made just above
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_term_tables(), min_size=1, max_size=3),
+       st.sampled_from(["add_table", "through_a_worker"]))
+def test_pieces_count_as_add_article_by_article(pieces, route):
     pieces = _distinct_articles(pieces)
-    prepared = TermCounts()
+    counts = TermCounts()
     for piece in pieces:
-        sent = pickle.dumps(prepare_terms(piece))
-        count_terms(prepared, pickle.loads(sent))  # noqa: S301 - bytes made just above
-    assert _state(prepared) == _state(_one_by_one(pieces))
+        if route == "add_table":
+            counts.add_table(piece)
+        else:
+            _through_a_worker(counts, piece)
+    assert _state(counts) == _state(_one_by_one(pieces))
 
 
 def test_router_prepares_consumed_pieces_where_they_are_rendered(tmp_path):
