@@ -32,7 +32,6 @@ import functools
 import hashlib
 import json
 import multiprocessing
-import os
 import time
 from array import array
 from collections import deque
@@ -46,6 +45,16 @@ import pandas as pd
 
 from framing import memory
 from framing.errors import ConfigError, WorkerError
+
+# RunOptions and the worker functions are part of this module's interface too
+from framing.workers import (  # noqa: F401
+    RunOptions,
+    available_cores,
+    fork_server,
+    local_jobs,
+    start_workers_early,
+    stop_fork_server,
+)
 
 #: Version of the per-article result format; part of every cache key.
 RESULT_FORMAT = 5
@@ -81,35 +90,6 @@ class StageSettings:
     """
 
     codebook: object
-
-
-@dataclass
-class RunOptions:
-    """How to run the per-article work. None of it changes a number.
-
-    Attributes
-    ----------
-    jobs : int, optional
-        Local worker processes; None means every core this process may use. 1 runs in this
-        process. Ignored when ``scheduler`` is set.
-    scheduler : str, optional
-        Address of a Dask distributed scheduler (``tcp://host:8786``); needs ``framing[dask]``.
-    cache : bool
-        Reuse and store per-article results (:mod:`framing.cache`).
-    cache_dir : path, optional
-        Cache folder (default: framing's private cache folder).
-    batch_size : int
-        Articles per task sent to a worker.
-    progress : bool
-        Show a progress bar (articles per second, time left) on standard error.
-    """
-
-    jobs: int | None = None
-    scheduler: str | None = None
-    cache: bool = True
-    cache_dir: str | Path | None = None
-    batch_size: int = 16
-    progress: bool = False
 
 
 @dataclass
@@ -150,14 +130,6 @@ class StageClock:
         now = time.perf_counter()
         self.seconds[name] = self.seconds.get(name, 0.0) + now - self._t
         self._t = now
-
-
-def available_cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def columnar(rows: list[dict]) -> dict[str, list]:
@@ -331,14 +303,14 @@ STOP_SERVER_ARTICLES = 5000
 
 def release_models(stop_server: bool = True) -> None:
     """Free the models loaded for the per-article stages: the fork server's (with
-    ``stop_server``; see :func:`_fork_server`) and those :func:`warm_up` or a serial run
-    loaded in this process (the tokenizer's dictionaries and the SnowNLP model). On a large
-    corpus the corpus-wide stages want the memory. A later call that needs them loads them
-    again (a later pool starts a new fork server)."""
+    ``stop_server``; see :func:`framing.workers.fork_server`) and those :func:`warm_up` or a
+    serial run loaded in this process (the tokenizer's dictionaries and the SnowNLP model).
+    On a large corpus the corpus-wide stages want the memory. A later call that needs them
+    loads them again (a later pool starts a new fork server)."""
     import sys
 
     if stop_server:
-        _stop_fork_server()
+        stop_fork_server()
 
     tokens = sys.modules.get("framing.tokens")
     if tokens is not None and tokens.default_tokenizer.cache_info().currsize:
@@ -424,65 +396,13 @@ def _dask_client(options: RunOptions) -> Iterator:
         yield client
 
 
-def local_jobs(options: RunOptions) -> int:
-    """Local worker processes asked for (every usable core by default)."""
-    jobs = options.jobs if options.jobs is not None else available_cores()
-    if jobs < 1:
-        raise ConfigError(f"--jobs must be at least 1, not {jobs}")
-    return jobs
-
-
-def _stop_fork_server() -> None:
-    """Stop multiprocessing's fork server if it runs: it holds the models for as long as
-    it lives (about 300 MiB), which is otherwise as long as this process.
-
-    multiprocessing has no public way to do this; its own tests use ``_stop``. Where that
-    is missing (another Python), the server is left running: only memory is lost.
-    """
-    import multiprocessing.forkserver as forkserver
-
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        stop()
-
-
-def _fork_server() -> multiprocessing.context.BaseContext | None:
-    """The ``forkserver`` context, its server set to preload :mod:`framing.workerboot`, or
-    None where there is none (Windows).
-
-    The local workers are forked from a fork server, a small process started once that has
-    loaded the models: they share the models' memory, and, unlike workers forked from this
-    process, they inherit nothing of the corpus. Forked from here, each would copy page by
-    page the part of this process's heap it writes into (measured at 100,000 articles:
-    about 420 MiB private per worker, against 260). The server loads the models even for a
-    run that only reads stored results (a few seconds, once per server): a server started
-    without them would keep it so.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return None
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["framing.workerboot"])
-    return context
-
-
-def start_workers_early(options: RunOptions) -> None:
-    """Start the fork server now when ``options`` will run local workers, so that it loads
-    the models (about 2 s; more the first time, when it builds their caches) while this
-    process reads the corpus instead of after."""
-    import multiprocessing.forkserver
-
-    if options.scheduler or local_jobs(options) < 2 or _fork_server() is None:
-        return
-    multiprocessing.forkserver.ensure_running()
-
-
 @contextmanager
 def _process_pool(workers: int, settings: StageSettings) -> Iterator:
     """A pool of ``workers`` local processes with ``settings`` set and the models loaded."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    context = _fork_server() or multiprocessing.get_context("spawn")
+    context = fork_server() or multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  initializer=_init_worker, initargs=(settings,)) as pool:

@@ -83,3 +83,112 @@ def map_forked(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
             warnings.warn_explicit(message, category, filename, lineno)
         out.append(result)
     return out
+
+
+class Beside:
+    """A function running in a forked process beside this one (:func:`beside`).
+
+    :meth:`result` waits for it and returns its result (raising its exception and issuing
+    its warnings here); :meth:`close` stops it if its result is no longer wanted.
+    """
+
+    def __init__(self, fn: Callable[[], object], fork: bool) -> None:
+        self._process = None
+        self._conn = None
+        self._done: tuple | None = None
+        if not fork:
+            self._done = _outcome(fn)
+            return
+        import sys
+
+        ctx = multiprocessing.get_context("fork")
+        parent, child = ctx.Pipe(duplex=False)
+        # Text still buffered here would be written again by the child when it flushes its
+        # streams on exit.
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        gc.freeze()  # as in map_forked: the child's collections leave the inherited pages
+        try:
+            self._process = ctx.Process(target=_send_outcome, args=(fn, child), daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        child.close()
+        self._conn = parent
+
+    def result(self) -> object:
+        """The function's result, once it has finished."""
+        if self._done is None:
+            try:
+                self._done = self._conn.recv()  # type: ignore[union-attr]
+            except EOFError:
+                self._process.join()  # type: ignore[union-attr]
+                code = self._process.exitcode  # type: ignore[union-attr]
+                raise ChildProcessError(
+                    f"a forked process ended abruptly (exit code {code}); the machine may "
+                    "have run out of memory") from None
+            finally:
+                self.close()
+        ok, value, caught = self._done
+        self._done = (ok, value, [])  # warnings are issued once
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the process if it still runs (its result is then lost) and release it."""
+        if self._process is not None:
+            if self._process.is_alive() and self._done is None:
+                self._process.terminate()
+            self._process.join()
+            self._conn.close()  # type: ignore[union-attr]
+            self._process = None
+
+
+def _outcome(fn: Callable[[], object]) -> tuple:
+    """``(True, fn(), warnings)``, or ``(False, exception, warnings)``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            ok, value = True, fn()
+        except Exception as exc:  # given back to the parent, raised there
+            ok, value = False, exc
+    return ok, value, [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+
+
+def _send_outcome(fn: Callable[[], object], conn: object) -> None:
+    import pickle
+
+    outcome = _outcome(fn)
+    try:
+        data = pickle.dumps(outcome)
+    except Exception as exc:  # an exception (or result) that cannot be pickled
+        data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({exc})"), outcome[2]))
+    conn.send_bytes(data)  # type: ignore[attr-defined]
+
+
+def beside(fn: Callable[[], object], enabled: bool = True) -> Beside:
+    """Start ``fn()`` in a forked process while this one goes on.
+
+    For work whose inputs are final and whose result is small (files written, their
+    prototypes returned) while this process computes something else: on two cores the two
+    run at once. The child starts with this process's memory (copy-on-write); what either
+    process frees afterwards stays held by the other until the child ends, so callers use it
+    only where that memory is small.
+
+    Parameters
+    ----------
+    fn : callable
+        Function of no argument; its result (or exception) must be picklable.
+    enabled : bool
+        False, or no ``fork`` on this system, runs ``fn`` here at once.
+
+    Returns
+    -------
+    Beside
+        ``result()`` waits for ``fn`` and returns its result; ``close()`` stops it.
+    """
+    fork = enabled and "fork" in multiprocessing.get_all_start_methods()
+    return Beside(fn, fork)

@@ -388,6 +388,10 @@ class KeptPieces:
         self._file.write(data)
         self.n_pieces += 1
 
+    def close(self) -> None:
+        """Finish writing the file (no piece can be appended after)."""
+        self._file.close()
+
     def load(self, columns: Sequence[str] | None = None, keep: bool = False) -> pd.DataFrame:
         """The pieces concatenated (index 0..n-1), or only their ``columns``; the file is
         removed unless ``keep``."""
@@ -528,8 +532,15 @@ class PieceRouter:
             return empty[list(columns)] if columns is not None else empty
         return pieces.load(columns, keep=keep)
 
+    def close_files(self) -> None:
+        """Finish writing the files of the kept tables not loaded yet (:meth:`load` can still
+        read them)."""
+        for pieces in self._kept.values():
+            pieces.close()
+
     def discard(self) -> None:
-        """Remove the files of the kept tables not loaded (a run that stops early)."""
+        """Remove the files of the kept tables not loaded (a run that stops early, or one
+        whose tables were read by another process)."""
         for pieces in self._kept.values():
             pieces.discard()
         self._kept.clear()
@@ -593,6 +604,10 @@ class ColumnStash:
         elif list(order) != self.order:
             raise SpoolError(f"{self.path.name}: pieces with different columns")
         self._file.write(line)
+
+    def close(self) -> None:
+        """Finish writing the stash file (:meth:`write` can still read it back)."""
+        self._file.close()
 
     def discard(self) -> None:
         """Remove the stash file (nothing was stashed, or the table is not written)."""

@@ -80,6 +80,9 @@ def test_two_local_workers_give_the_same_bytes(reference, tmp_path):
     result = analyze(reference["full"], tmp_path / "out", CONFIG,
                      options=RunOptions(jobs=2, cache=False))
     assert result.stats["engine"] == "processes" and result.stats["workers"] == 2
+    # with two jobs the paragraphs are written by a forked process beside the last stages
+    # (framing.forked.beside); the serial reference wrote them itself
+    assert result.stats["written_beside"] == ["paragraph_topics", "paragraphs"]
     _same_tree(reference["full_ref"], result.out_dir)
 
 
@@ -405,11 +408,18 @@ def test_released_models_load_again_and_cut_the_same_tokens():
     assert isinstance(memory.trim(), bool)
 
 
+def _fresh_python(code: str) -> str:
+    """What ``code`` prints when run by a new Python process (as the fork server is)."""
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          encoding="utf-8", check=True, timeout=300).stdout
+
+
 def test_worker_boot_loads_the_models_and_freezes_them():
     """The module the fork server preloads leaves the models loaded and out of the
     collector's reach, so the workers forked from it share them (run in a fresh process:
     importing it is what the server does)."""
-    import sys
 
     code = ("import gc, framing.workerboot\n"
             "from framing import snowfast\n"
@@ -417,9 +427,7 @@ def test_worker_boot_loads_the_models_and_freezes_them():
             "print(default_tokenizer.cache_info().currsize, "
             "snowfast.default_model.cache_info().currsize, "
             "default_tokenizer()._jieba is not None, gc.get_freeze_count() > 10000)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         encoding="utf-8", check=True, timeout=300)
-    assert out.stdout.split() == ["1", "1", "True", "True"]
+    assert _fresh_python(code).split() == ["1", "1", "True", "True"]
 
 
 def test_local_workers_come_from_the_fork_server():
@@ -462,6 +470,25 @@ def test_local_workers_come_from_the_fork_server():
     engine.release_models(stop_server=False)
     assert server._forkserver_pid is not None
     engine.release_models()
+
+
+def test_the_command_line_starts_the_fork_server_before_the_heavy_imports():
+    """``framing analyze`` starts the workers' fork server (which loads the models, about
+    2 s) before it imports numpy, pandas and the stages itself, so that both load at once:
+    building the parser and starting the server must import none of them."""
+
+    code = (
+        "import sys\n"
+        "import framing.cli as cli\n"
+        "from framing.workers import RunOptions, start_workers_early, stop_fork_server\n"
+        "cli.build_parser()\n"
+        "start_workers_early(RunOptions(jobs=2))\n"
+        "heavy = {'numpy', 'pandas', 'jieba', 'snownlp', 'scipy', 'sklearn', 'pyarrow'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+        "import multiprocessing.forkserver as fs\n"
+        "print(fs._forkserver._forkserver_pid is not None)\n"
+        "stop_fork_server()\n")
+    assert _fresh_python(code).split("\n")[:2] == ["[]", "True"]
 
 
 def test_unguarded_script_gets_a_clear_error(tmp_path, reference):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 import warnings
 
 import numpy as np
@@ -53,3 +55,53 @@ def test_errors_and_warnings_come_back() -> None:
         warnings.simplefilter("always")
         assert map_forked(warn, [0, 1, 2], jobs=2) == [0, 1, 2]
     assert [str(w.message) for w in caught] == ["note 0", "note 1", "note 2"]
+
+
+def test_beside_runs_elsewhere_at_the_same_time_and_gives_back_its_result(tmp_path) -> None:
+    from framing.forked import beside
+
+    here = os.getpid()
+    table = np.arange(5.0)  # inherited, not sent
+    gate = tmp_path / "gate"
+
+    def work() -> tuple[int, float]:
+        # waits until the parent, still running, opens the gate: the two run together
+        for _ in range(2000):
+            if gate.exists():
+                break
+            time.sleep(0.005)
+        return os.getpid(), float(table.sum())
+
+    job = beside(work)
+    gate.touch()
+    pid, total = job.result()
+    assert pid != here and total == 10.0
+    assert job.result() == (pid, total)  # kept
+    pid, total = beside(work, enabled=False).result()  # run here, at once
+    assert pid == here
+
+
+def test_beside_gives_back_errors_and_warnings() -> None:
+    from framing.forked import beside
+
+    def bad() -> None:
+        warnings.warn("first a note", UserWarning, stacklevel=1)
+        raise ValueError("this went wrong")
+
+    for enabled in (True, False):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(ValueError, match="this went wrong"):
+                beside(bad, enabled=enabled).result()
+        assert [str(w.message) for w in caught] == ["first a note"]
+
+
+def test_beside_reports_a_child_that_dies_and_close_stops_one_not_wanted() -> None:
+    from framing.forked import beside
+
+    with pytest.raises(ChildProcessError, match="ended abruptly"):
+        beside(lambda: os._exit(3)).result()
+    job = beside(lambda: time.sleep(600))
+    process = job._process
+    job.close()
+    assert process.exitcode == -signal.SIGTERM  # stopped, not waited for

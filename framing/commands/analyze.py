@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from framing import atomic
-from framing.analyze import DEFAULT_SEED, Config, analyze
-from framing.engine import RunOptions
-from framing.pipeline import dump_json
+# Only light modules here: the command line's parser is built before anything heavy is
+# imported, and `analyze` starts its workers' fork server first (framing.workers).
+from framing.config import DEFAULT_SEED, Config
+from framing.workers import RunOptions, start_workers_early
 
 DEFAULT_CORPUS = "corpora/ai-talent-war"
 
@@ -81,6 +81,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     options = RunOptions(jobs=args.jobs, scheduler=args.scheduler, cache=not args.no_cache,
                          cache_dir=args.cache_dir, progress=sys.stderr.isatty())
     t0 = time.perf_counter()
+    # The fork server loads the models (about 2 s) while this process imports the stages
+    # and reads the corpus.
+    start_workers_early(options)
+    from framing import atomic
+    from framing.analyze import analyze
+    from framing.pipeline import dump_json
+
     result = analyze(args.corpus, args.out, config, options=options)
     print(result.summary)
     stats = result.stats

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from framing import corpus as corpus_lib
-from framing.corpus import LedgerRow
+if TYPE_CHECKING:  # imported by the commands themselves: the parser is built without them
+    from framing.corpus import LedgerRow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,12 +63,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from framing import corpus as corpus_lib
+
     path = corpus_lib.init_corpus(args.dir)
     print(f"created empty corpus {path}")
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from framing import corpus as corpus_lib
+
     rows = corpus_lib.add_articles(
         args.corpus,
         args.files,
@@ -104,10 +109,14 @@ def print_ledger(ledger: list[LedgerRow], orphans: list[str] | None = None) -> i
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from framing import corpus as corpus_lib
+
     ledger = corpus_lib.import_table(args.corpus, args.table)
     return print_ledger(ledger)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from framing import corpus as corpus_lib
+
     corpus = corpus_lib.load_corpus(args.corpus, progress=sys.stderr.isatty())
     return print_ledger(corpus.ledger, corpus.orphans)

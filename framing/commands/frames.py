@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the commands import what they use: the parser is built without pandas
+    import pandas as pd
 
 
 def register(sub: argparse._SubParsersAction) -> None:
