@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
+import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -186,6 +188,16 @@ DERIVED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = {
 }
 
 
+#: Modules of the corpus-wide stages, imported while the articles are analysed.
+CORPUS_WIDE_MODULES = ("compare", "frames", "measures", "sentiment", "terms", "timeline",
+                       "topics", "validate")
+
+
+def _import_corpus_wide_modules() -> None:
+    for name in CORPUS_WIDE_MODULES:
+        importlib.import_module(f"framing.{name}")
+
+
 def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None,
                stage: Path | None = None, release_texts: bool = False
                ) -> tuple[dict[str, pd.DataFrame], dict, dict]:
@@ -218,11 +230,11 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         Engine statistics and seconds per stage, for benchmarks (not written to the outputs).
     """
     from framing import codebook as codebook_lib
-    from framing import compare as compare_lib
-    from framing import frames, sentiment, terms, topics
-    from framing import measures as measures_lib
-    from framing import timeline as timeline_lib
 
+    # The corpus-wide stages' modules (scikit-learn and SciPy among them: about 0.8 s) are
+    # imported by a thread while the articles are analysed, not before the workers start.
+    importer = threading.Thread(target=_import_corpus_wide_modules, daemon=True)
+    importer.start()
     codebook = codebook_lib.load_codebook(config.codebook)
     # On disk while the articles are analysed (a few KB per article), read back for topics.
     counts = TermCounts(spill=stage / ".term-counts" if stage is not None else None)
@@ -238,6 +250,12 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
     articles, run = per_article_run(corpus, config, options, sink=router)
+    importer.join()
+    from framing import compare as compare_lib
+    from framing import frames, sentiment, terms, topics
+    from framing import measures as measures_lib
+    from framing import timeline as timeline_lib
+
     if release_texts:
         for article in corpus.articles:
             article.text = ""
