@@ -231,10 +231,16 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     """
     from framing import codebook as codebook_lib
 
-    # The corpus-wide stages' modules (scikit-learn and SciPy among them: about 0.8 s) are
-    # imported by a thread while the articles are analysed, not before the workers start.
-    importer = threading.Thread(target=_import_corpus_wide_modules, daemon=True)
-    importer.start()
+    # The corpus-wide stages share their independent pieces among the local cores
+    # (framing.forked), also when the per-article work goes to a Dask cluster.
+    jobs = engine.local_jobs(options or RunOptions())
+    importer = None
+    if jobs > 1 or (options is not None and options.scheduler):
+        # The corpus-wide stages' modules (scikit-learn and SciPy among them: about 0.8 s)
+        # are imported by a thread while the workers analyse the articles, not before they
+        # start. (A serial run computes here: it imports them when it needs them.)
+        importer = threading.Thread(target=_import_corpus_wide_modules, daemon=True)
+        importer.start()
     codebook = codebook_lib.load_codebook(config.codebook)
     # On disk while the articles are analysed (a few KB per article), read back for topics.
     counts = TermCounts(spill=stage / ".term-counts" if stage is not None else None)
@@ -250,7 +256,8 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
     articles, run = per_article_run(corpus, config, options, sink=router)
-    importer.join()
+    if importer is not None:
+        importer.join()
     from framing import compare as compare_lib
     from framing import frames, sentiment, terms, topics
     from framing import measures as measures_lib
@@ -263,9 +270,6 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
     # below: on a large corpus their memory goes to the corpus-wide stages.
     engine.release_models(
         stop_server=len(corpus.articles) >= engine.STOP_SERVER_ARTICLES)
-    # The corpus-wide stages share their independent pieces among the local cores
-    # (framing.forked), also when the per-article work went to a Dask cluster.
-    jobs = engine.local_jobs(options or RunOptions())
     clock = StageClock(run.stats)
     if router is not None:
         # The kept tables stay on disk through the topic stage (the largest), read back
@@ -297,24 +301,39 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         return kept[name] if keep else kept.pop(name)
 
     clock.lap("aggregate")
+    # On a small corpus with several local jobs, two forked processes work beside this one
+    # (framing.forked.beside): one runs the paragraph stages, which need no topic, while the
+    # topic model is fitted; the other writes the paragraphs and their topics while the
+    # comparisons run. Each holds what this process frees while it runs, so a large corpus
+    # does one thing at a time, within its memory target.
+    beside = (stage is not None and jobs > 1 and len(corpus.articles) < BESIDE_ARTICLES)
+    paragraph_job = writer = None
     try:
-        # the paragraphs' keys only while the model is fitted (in forked processes)
-        topic_tables = topics.fit_topics(counts, deferred("paragraphs", ["doc_id", "para_id"]),
-                                         articles, k=config.topics_k,
-                                         random_state=config.seed, jobs=jobs)
-    except CorpusError as exc:
-        # Too little text for a topic model (e.g. one short article): the other analyses
-        # still run; the topic tables are written empty and the warning says why.
-        warnings.warn(f"no topic model: {exc}", StageSkippedWarning, stacklevel=2)
-        topic_tables = topics.empty_topic_tables()
-    paragraphs = deferred("paragraphs")
-    topic_par = topic_tables.pop("paragraphs", None)
-    if topic_par is not None and not topic_par.empty:
-        paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
-    tables.update(topic_tables)
-    topic_rows = tables.get("paragraph_topics")
-    writer = None
-    try:
+        if beside:
+            # The files still being written are closed first: the child would otherwise
+            # write their buffered bytes a second time.
+            router.close_files()
+            stash.close()
+            paragraph_job = forked.beside(lambda: paragraph_stages(
+                deferred("paragraphs", keep=True), functools.partial(deferred, keep=True),
+                articles, corpus.root, codebook, config, stage))
+        try:
+            # the paragraphs' keys only while the model is fitted (in forked processes)
+            topic_tables = topics.fit_topics(counts, deferred("paragraphs", ["doc_id", "para_id"]),
+                                             articles, k=config.topics_k,
+                                             random_state=config.seed, jobs=jobs)
+        except CorpusError as exc:
+            # Too little text for a topic model (e.g. one short article): the other analyses
+            # still run; the topic tables are written empty and the warning says why.
+            warnings.warn(f"no topic model: {exc}", StageSkippedWarning, stacklevel=2)
+            topic_tables = topics.empty_topic_tables()
+        # (left on disk for the forked process reading them too: removed at the end)
+        paragraphs = deferred("paragraphs", keep=beside)
+        topic_par = topic_tables.pop("paragraphs", None)
+        if topic_par is not None and not topic_par.empty:
+            paragraphs = paragraphs.merge(topic_par, on=["doc_id", "para_id"], how="left")
+        tables.update(topic_tables)
+        topic_rows = tables.get("paragraph_topics")
         if stage is not None and topic_rows is not None:
             # One row per paragraph and topic, the largest corpus-wide table: written now,
             # not held through the stages below. The measures need only its topics (the
@@ -323,25 +342,12 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
                 spool_table, "paragraph_topics",
                 sort_table("paragraph_topics", tables.pop("paragraph_topics")), stage,
                 csv=config.csv, excel=config.excel, parquet=config.parquet)
-            if (jobs > 1 and stash.order is not None
-                    and len(corpus.articles) < BESIDE_ARTICLES):
+            if beside and stash.order is not None:
                 # The paragraphs are final: they and the paragraph topics are written by a
-                # forked process while this one computes the stages below (on two cores, at
-                # the same time). The rows are the paragraphs' final ones: the outlet added
-                # below is taken off again.
-                # The files still being written are closed first: the child would
-                # otherwise write their buffered bytes a second time.
-                router.close_files()
-                stash.close()
-
-                def beside() -> dict:
-                    written = {"paragraph_topics": spool_rows(),
-                               "paragraphs": write_paragraphs(paragraphs, stash, stage, config)}
-                    return {**paragraph_stages(
-                        paragraphs, functools.partial(deferred, keep=True), articles,
-                        corpus.root, codebook, config, stage), "written": written}
-
-                writer = forked.beside(beside)
+                # forked process while this one computes the stages below.
+                writer = forked.beside(lambda: {
+                    "paragraph_topics": spool_rows(),
+                    "paragraphs": write_paragraphs(paragraphs, stash, stage, config)})
                 run.stats["stash"] = None
             else:
                 run.stats["spooled"]["paragraph_topics"] = spool_rows()
@@ -382,8 +388,8 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         )
         del measures  # (one column per frame, scorer and topic for every paragraph)
         memory.trim()
-        if writer is not None:
-            done = writer.result()
+        if paragraph_job is not None:
+            done = paragraph_job.result()
             router.discard()  # the kept tables' files, read by the forked process
         else:
             done = paragraph_stages(paragraphs, deferred, articles, corpus.root, codebook,
@@ -392,7 +398,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         if stage is not None:
             run.stats["spooled"].update(done["spooled"])
             # what the forked process wrote (the paragraphs are held as well)
-            run.stats["written"] = done.get("written", {})
+            run.stats["written"] = writer.result() if writer is not None else {}
         choice = done["choice"]
         tables["paragraphs"] = paragraphs
         provenance = {
@@ -404,8 +410,9 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         }
         clock.lap("aggregate")
     finally:
-        if writer is not None:
-            writer.close()
+        for job in (paragraph_job, writer):
+            if job is not None:
+                job.close()
     return tables, provenance, run.stats
 
 
