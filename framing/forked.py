@@ -181,7 +181,9 @@ def beside(fn: Callable[[], object], enabled: bool = True) -> Beside:
     Parameters
     ----------
     fn : callable
-        Function of no argument; its result (or exception) must be picklable.
+        Function of no argument; its result (or exception) must be picklable. The child is
+        daemonic (stopped if this process exits), so ``fn`` must not start processes of its
+        own: :func:`map_forked` with ``jobs`` above 1 would fail there.
     enabled : bool
         False, or no ``fork`` on this system, runs ``fn`` here at once.
 
