@@ -11,12 +11,12 @@ byte-identical files.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
+import itertools
 import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from framing.config import DEFAULT_SEED, Config  # noqa: F401 - part of this mod
 from framing.corpus import Corpus, load_corpus
 from framing.engine import EngineRun, RunOptions, StageClock, StageSettings
 from framing.errors import ConfigError, CorpusError
+from framing.filehash import FileHashes
 from framing.pipeline import RUN_MANIFEST, articles_frame, check_ledger, dump_json, ledger_frame
 from framing.spool import ColumnStash, PieceRouter, TableSpool, spool_table
 from framing.termcounts import PreparedTerms, TermCounts, prepare_terms
@@ -199,7 +200,8 @@ def _import_corpus_wide_modules() -> None:
 
 
 def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None,
-               stage: Path | None = None, release_texts: bool = False
+               stage: Path | None = None, release_texts: bool = False,
+               hashes: FileHashes | None = None
                ) -> tuple[dict[str, pd.DataFrame], dict, dict]:
     """Run every analysis stage on a loaded corpus.
 
@@ -219,6 +221,9 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
         Empty each article's ``text`` once the per-article stages are done (no later stage
         reads it): :func:`analyze`, which loaded the corpus for the run, frees the memory of
         the texts (hundreds of megabytes on a large corpus) before the corpus-wide stages.
+    hashes : FileHashes, optional
+        Given the files written into ``stage`` as each is finished, to hash them while the
+        later stages run (:func:`analyze` records the digests in ``manifest.json``).
 
     Returns
     -------
@@ -256,6 +261,13 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             csv=config.csv, excel=config.excel, parquet=config.parquet,
         )
     articles, run = per_article_run(corpus, config, options, sink=router)
+
+    def finished(names: Iterable[str]) -> None:
+        # Files written for good: hashed for the manifest while the stages below run.
+        if hashes is not None and stage is not None:
+            hashes.add(p for name in sorted(names)
+                       for p in (stage / f"{name}.csv", stage / f"{name}.parquet")
+                       if p.exists())
     if importer is not None:
         importer.join()
     from framing import compare as compare_lib
@@ -279,6 +291,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
                                 "frame_matrix": ["doc_id", "para_id"]},
                                defer=DEFERRED)
         run.stats["spooled"] = router.written()
+        finished(router.spools)
         run.stats["stash"] = stash
         memory.trim()  # what the per-article phase left behind
     else:
@@ -351,6 +364,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
                 run.stats["stash"] = None
             else:
                 run.stats["spooled"]["paragraph_topics"] = spool_rows()
+                finished(["paragraph_topics"])
             del spool_rows
             if "dominant_topic" in paragraphs.columns:
                 topic_rows = topic_rows.drop_duplicates("topic").reset_index(drop=True)
@@ -393,12 +407,13 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             router.discard()  # the kept tables' files, read by the forked process
         else:
             done = paragraph_stages(paragraphs, deferred, articles, corpus.root, codebook,
-                                    config, stage)
+                                    config, stage, jobs=jobs)
         tables.update(done["tables"])
         if stage is not None:
             run.stats["spooled"].update(done["spooled"])
             # what the forked process wrote (the paragraphs are held as well)
             run.stats["written"] = writer.result() if writer is not None else {}
+            finished([*done["spooled"], *run.stats["written"]])
         choice = done["choice"]
         tables["paragraphs"] = paragraphs
         provenance = {
@@ -418,14 +433,15 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
 
 def paragraph_stages(paragraphs: pd.DataFrame, load: Callable[[str], pd.DataFrame],
                      articles: pd.DataFrame, corpus_root: Path, codebook: object,
-                     config: Config, stage: Path | None) -> dict:
+                     config: Config, stage: Path | None, jobs: int = 1) -> dict:
     """The corpus-wide stages that read the paragraphs' frames and sentiment (after the
     topic model): entity sentiment, sentiment arcs, outlet frames, the scorers' agreement,
     frame sentiment, the validations and the choice of the figures' scorer.
 
     ``load(name)`` gives the kept ``frame_matrix`` and ``entity_sentences``. With ``stage``,
     ``entity_sentiment`` is written there at once. ``paragraphs`` gets an ``outlet`` column
-    while they run; it is taken off again.
+    while they run; it is taken off again. ``jobs``: local processes the outlet frame
+    profiles are shared among (1 in a forked process: it starts none of its own).
 
     Returns
     -------
@@ -454,7 +470,8 @@ def paragraph_stages(paragraphs: pd.DataFrame, load: Callable[[str], pd.DataFram
     _add_outlet(paragraphs, articles)
     _add_outlet(frame_matrix, articles)
     tables["outlet_frames"] = frames.outlet_frames(paragraphs, frame_matrix,
-                                                   n_boot=config.n_boot, seed=config.seed)
+                                                   n_boot=config.n_boot, seed=config.seed,
+                                                   jobs=jobs)
     tables["sentiment_agreement"] = sentiment.sentiment_agreement(paragraphs)
     tables["frame_sentiment"] = sentiment.frame_sentiment(paragraphs)
     tables.update(validate.corpus_validation(corpus_root, paragraphs,
@@ -480,17 +497,27 @@ def sort_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
-def comparable(column: pd.Series) -> np.ndarray:
-    """A key column as an array whose elements compare as its values do.
+def comparable(column: pd.Series) -> np.ndarray | None:
+    """A key column as an array whose elements compare as its values do, or None when the
+    column holds a missing value.
 
     Strings become their rank among the column's distinct strings (sorted by code point,
     as Python and Arrow compare them): a table of millions of rows is checked without
     making a Python string per row (half a gigabyte for ``paragraph_topics``' ``doc_id`` at
-    100,000 articles). Other columns are their values.
+    100,000 articles). They are numbered in order of appearance first: when the distinct
+    strings appear in increasing order, as in a table already in key order, those numbers
+    are their ranks and the sort is saved. Other columns are their values.
     """
     if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
-        codes, _uniques = pd.factorize(column, sort=True)
+        codes, uniques = pd.factorize(column)  # missing values: -1
+        if len(codes) and codes.min() < 0:
+            return None
+        distinct = list(uniques)
+        if not all(a < b for a, b in itertools.pairwise(distinct)):
+            codes, _uniques = pd.factorize(column, sort=True)
         return codes
+    if column.isna().to_numpy().any():
+        return None
     return column.to_numpy()
 
 
@@ -498,8 +525,6 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> bool:
     """True when the rows are already in key order (a stable sort would leave them as they
     are). The engine's per-article tables come in ``doc_id`` order, and sorting millions of
     token rows again costs seconds. Missing keys, which a sort puts last, answer False."""
-    if df[keys].isna().to_numpy().any():
-        return False
     # Row i is out of order when, on the first key where rows i and i+1 differ, row i is
     # the larger one. Compared key by key on whole columns (what a MultiIndex check would do,
     # without building one).
@@ -507,6 +532,8 @@ def _in_order(df: pd.DataFrame, keys: list[str]) -> bool:
     try:
         for key in keys:
             values = comparable(df[key])
+            if values is None:
+                return False
             before, after = values[:-1], values[1:]
             if (~settled & (before > after)).any():
                 return False
@@ -560,11 +587,13 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         raise ConfigError("no output format: write CSV, Parquet or both")
     decode_seconds = time.perf_counter() - t_start
     files: dict[str, str] = {}
-    with atomic.staged_dir(out_path, RUN_MANIFEST) as stage:
+    # (threads, one per local job: they hash the finished files while the later stages run)
+    with (atomic.staged_dir(out_path, RUN_MANIFEST) as stage,
+          FileHashes(threads=min(4, engine.local_jobs(options))) as hashes):
         # The staging folder exists before the analysis starts: the per-article tables are
         # written into it piece by piece as the articles are analysed (SPOOLED).
         tables, provenance, stats = run_stages(corpus, config, options, stage=stage,
-                                               release_texts=True)
+                                               release_texts=True, hashes=hashes)
         spooled: dict[str, pd.DataFrame] = stats.pop("spooled", {})
         stash: ColumnStash | None = stats.pop("stash", None)
         # written while the stages ran (tables may still hold them)
@@ -615,10 +644,10 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
             **provenance,
         }
         atomic.write_text(stage / "methods.md", methods_text(tables, corpus, manifest))
-        manifest["files"] = {
-            p.relative_to(stage).as_posix(): _file_sha256(p)
-            for p in sorted(stage.rglob("*")) if p.is_file()
-        }
+        outputs = [p for p in sorted(stage.rglob("*")) if p.is_file()]
+        hashes.add(outputs)  # the files not hashed yet, on the hashing threads too
+        manifest["files"] = {p.relative_to(stage).as_posix(): hashes.sha256(p)
+                             for p in outputs}
         atomic.write_text(stage / RUN_MANIFEST, dump_json(manifest))
         clock.lap("write")
     stats["wall_seconds"] = time.perf_counter() - t_start
@@ -627,15 +656,6 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
     return AnalysisResult(out_path, Tables(held, {name: out_path / files[name]
                                                   for name in spooled}),
                           summary, manifest, stats)
-
-
-def _file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks (a spooled table can be gigabytes)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class Tables(Mapping):

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import importlib.util
 import itertools
 import logging
@@ -56,6 +55,7 @@ from typing import NamedTuple
 import jieba
 
 from framing.errors import ConfigError
+from framing.filehash import file_sha256
 from framing.textview import analysis_view, count_han
 
 jieba.setLogLevel(logging.WARNING)
@@ -133,11 +133,6 @@ def _check_private(folder: Path) -> None:
 def data_path(name: str) -> Path:
     """Path of a data file shipped in ``framing/data``."""
     return Path(str(resources.files("framing").joinpath("data", name)))
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def token_kind(token: str) -> str:

@@ -234,6 +234,42 @@ def test_cache_folds_repeated_ids_and_gives_them_back(tmp_path):
         assert store.get_many(["k"])["k"] == value
 
 
+def test_cache_stores_lists_of_strings_joined_and_gives_them_back():
+    # A list of strings is stored as one joined UTF-8 run after the header; a list holding
+    # the separator, or anything but strings, stays JSON, and both come back as they were.
+    import hashlib
+
+    from framing.cache import (
+        MAGIC,
+        STRING_SEP,
+        STRINGS_KEY,
+        _compress,
+        decode,
+        encode,
+        stored_bytes,
+        uncompressed,
+    )
+
+    assert STRING_SEP == "\x1f"
+
+    value = {"tokens": ["挖角", "Meta", "", "九位數", ""], "sep": ["a", f"b{STRING_SEP}c"],
+             "mixed": ["1", None], "pair": ["", "x"], "nested": {"t": ["甲", "乙"]}}
+    sha, payload = encode(value)
+    raw = uncompressed(payload)
+    head = raw[12 : 12 + int.from_bytes(raw[4:12], "little")].decode("utf-8")
+    assert head.count(f'"{STRINGS_KEY}"') == 3 and "挖角" not in head
+    assert '"sep":["a","b\\u001fc"]' in head and '"mixed":["1",null]' in head
+    assert decode(sha, payload) == value
+    assert stored_bytes(value) == raw
+    # A reference whose count does not match the stored strings, or that points past them,
+    # or whose bytes are not UTF-8: a miss, never a different value.
+    for ref, body in [('{"n":3,"size":3', b"a\x1fb"), ('{"n":2,"size":9', b"a\x1fb"),
+                      ('{"n":1,"size":2', b"\xff\xfe")]:
+        head = f'{{"x":{ref},"{STRINGS_KEY}":0}}}}'.encode()
+        bad = MAGIC + len(head).to_bytes(8, "little") + head + body
+        assert decode(hashlib.sha256(bad).hexdigest(), _compress(bad)) is None, ref
+
+
 def test_cache_gives_packed_columns_back_to_the_bit_and_refuses_damaged_entries():
     import hashlib
     import math

@@ -776,6 +776,8 @@ def test_outlet_frames_is_deterministic_and_outlets_are_independent() -> None:
     assert a.equals(b)
     only_x = frames.outlet_frames(paragraphs, scores[scores.outlet == "X"], n_boot=200, seed=7)
     assert only_x.equals(a[a.outlet == "X"].reset_index(drop=True))
+    # the outlets shared among forked processes: the same table
+    assert frames.outlet_frames(paragraphs, scores, n_boot=200, seed=7, jobs=2).equals(a)
 
 
 def test_article_resampling_needs_two_articles() -> None:
