@@ -329,7 +329,7 @@ def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None
             stash.close()
             paragraph_job = forked.beside(lambda: paragraph_stages(
                 deferred("paragraphs", keep=True), functools.partial(deferred, keep=True),
-                articles, corpus.root, codebook, config, stage))
+                articles, corpus.root, codebook, config, stage, jobs=jobs))
         try:
             # the paragraphs' keys only while the model is fitted (in forked processes)
             topic_tables = topics.fit_topics(counts, deferred("paragraphs", ["doc_id", "para_id"]),
@@ -440,8 +440,8 @@ def paragraph_stages(paragraphs: pd.DataFrame, load: Callable[[str], pd.DataFram
 
     ``load(name)`` gives the kept ``frame_matrix`` and ``entity_sentences``. With ``stage``,
     ``entity_sentiment`` is written there at once. ``paragraphs`` gets an ``outlet`` column
-    while they run; it is taken off again. ``jobs``: local processes the outlet frame
-    profiles are shared among (1 in a forked process: it starts none of its own).
+    while they run; it is taken off again. ``jobs``: threads the outlet frame profiles are
+    shared among.
 
     Returns
     -------

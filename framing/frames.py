@@ -65,6 +65,7 @@ import hashlib
 import itertools
 import operator
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -1080,6 +1081,7 @@ def _widen_collapsed(
     return lo, hi
 
 
+@one_blas_thread
 def outlet_frames(
     paragraphs: pd.DataFrame,
     frame_scores: pd.DataFrame,
@@ -1108,8 +1110,7 @@ def outlet_frames(
         Resampling unit within an outlet (see module docstring, rule 7). With ``article``,
         outlets with fewer than two articles get no interval (NaN).
     jobs : int
-        Local processes the outlets are shared among (:func:`framing.forked.map_forked`);
-        the table is the same for any number.
+        Threads the outlets are shared among; the table is the same for any number.
 
     Returns
     -------
@@ -1140,19 +1141,22 @@ def outlet_frames(
     if not dom.index.is_unique:
         raise ConfigError("outlet_frames: table paragraphs has several rows for one "
                           "(doc_id, para_id)")
-    from framing.forked import map_forked
+    pandas_lock = threading.Lock()
 
     def one_outlet(outlet: str) -> list[dict]:
         rows = []
-        part = wide.xs(outlet, level="outlet")
-        keys = part.index
-        # each scored paragraph's dominant frame ("" when it has none), looked up by index
-        # alignment: no Python tuple per paragraph
-        dom_vals = dom.reindex(keys).fillna("").to_numpy(dtype=object)
+        # (pandas builds some index structures when first used: one thread at a time)
+        with pandas_lock:
+            part = wide.xs(outlet, level="outlet")
+            keys = part.index
+            # each scored paragraph's dominant frame ("" when it has none), looked up by
+            # index alignment: no Python tuple per paragraph
+            dom_vals = dom.reindex(keys).fillna("").to_numpy(dtype=object)
+            xmat = part.to_numpy(dtype=float)
+            docs = part.index.get_level_values("doc_id")
+            doc_codes = pd.factorize(docs, sort=True)[0]
+            del part
         dmat = np.stack([(dom_vals == f).astype(float) for f in frames], axis=1)
-        xmat = part.to_numpy(dtype=float)
-        docs = part.index.get_level_values("doc_id")
-        doc_codes = pd.factorize(docs, sort=True)[0]
         groups = np.arange(len(keys)) if resample == "paragraph" else doc_codes
         n_groups = int(groups.max()) + 1
         if n_groups >= 2:
@@ -1174,9 +1178,19 @@ def outlet_frames(
             })
         return rows
 
-    # Each outlet draws from its own stream: the outlets share the local cores.
+    # Each outlet draws from its own stream, so the outlets can share the local cores: in
+    # threads, which hold no copy of the tables (forked processes would, on a large corpus
+    # at the run's largest moment), and run together because NumPy's draws and matrix
+    # products release the GIL. (One BLAS thread: outlet_frames is decorated.)
     outlets = sorted(wide.index.get_level_values("outlet").unique())
-    rows = [row for part in map_forked(one_outlet, outlets, jobs) for row in part]
+    if jobs > 1 and len(outlets) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(jobs, len(outlets))) as pool:
+            parts = list(pool.map(one_outlet, outlets))
+    else:
+        parts = [one_outlet(outlet) for outlet in outlets]
+    rows = [row for part in parts for row in part]
     return pd.DataFrame(rows, columns=OUTLET_COLUMNS)
 
 
