@@ -6,6 +6,12 @@ hashing. :class:`FileHashes` hashes each file in a background thread as soon as 
 finished writing it: ``hashlib`` and file reads release the GIL on large blocks, so the
 hashing uses a core the run's single-process stages leave idle, and the manifest then only
 collects the digests.
+
+The corpus-wide stages fork processes (:mod:`framing.forked`) while these threads live. A
+forked child has only the forking thread, so a lock another thread held at that moment stays
+held in the child: these threads only read files and hash bytes, and no child touches their
+files, hash objects or queue. (Python 3.12 and later issue a DeprecationWarning about forking
+a process with threads, not shown by default.)
 """
 
 from __future__ import annotations
