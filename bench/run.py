@@ -13,8 +13,10 @@ a stretch of text do not flatter it) it measures, in one run on this machine:
 - OpenCC conversion alone on the sample (the ``convert`` stage);
 - the full ``framing analyze`` run (installed command, empty cache, figures off): wall time
   and the seconds each stage took (``--timings``: per-article stages are summed worker
-  seconds, so their chars/s are per core);
-- the same cold run again, in a second result cache, for the peak memory of the whole process
+  seconds, so their chars/s are per core), repeated ``--repeat`` times (default 3), each in
+  an empty result cache of its own, for the range of the ratio (one run's wall time varies
+  by several per cent on a shared machine);
+- the same cold run again, in another result cache, for the peak memory of the whole process
   tree (proportional set size sampled every 0.1 s with psutil). Sampling costs the run it
   measures (at 10,000 articles the sampler used 13.5 s of CPU and the run took 68 s instead
   of 61), so the timed run above is not sampled; the sampler's own CPU seconds and the
@@ -250,8 +252,22 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     stats = json.loads(timings.read_text(encoding="utf-8"))
     if stats["cached"]:
         raise SystemExit(f"the first run found {stats['cached']} articles in a new cache")
+    # The same cold run again (--repeat), each in an empty result cache of its own: one
+    # run's wall time varies by several per cent on a shared machine, so the table gives the
+    # range of the ratio as well as the first run's (whose stage seconds it shows).
+    walls = [full["wall_seconds"]]
+    for i in range(1, args.repeat):
+        print(f"[{size}] the same cold run again ({i + 1} of {args.repeat})", file=sys.stderr)
+        rep_cache = work / f"cache-rep{i}"
+        shutil.copytree(work / "cache", rep_cache,
+                        ignore=shutil.ignore_patterns("article-results-*"))
+        rep = run_cli(["analyze", str(root), "-o", str(work / "out_rep"), *common, *jobs],
+                      dict(env, FRAMING_CACHE_DIR=str(rep_cache)))
+        walls.append(rep["wall_seconds"])
+        shutil.rmtree(work / "out_rep", ignore_errors=True)
+        shutil.rmtree(rep_cache, ignore_errors=True)
     # This machine's speed drifts by 10-15 % over minutes: the naive pipeline is measured
-    # again right after the run, and the ratio uses the mean of the two measurements.
+    # again right after the timed runs, and the ratio uses the mean of the two measurements.
     base["naive_runs_chars_per_s"] = [base["naive_chars_per_s"], naive_speed(texts)]
     base["naive_chars_per_s"] = sum(base["naive_runs_chars_per_s"]) / 2
     print(f"[{size}] the same cold run, memory sampled", file=sys.stderr)
@@ -295,6 +311,9 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
         "stages": per_stage,
         "whole_run_chars_per_s": chars / full["wall_seconds"],
         "ratio_vs_naive": chars / full["wall_seconds"] / base["naive_chars_per_s"],
+        "timed_runs_wall_seconds": walls,
+        "ratio_vs_naive_range": [chars / max(walls) / base["naive_chars_per_s"],
+                                 chars / min(walls) / base["naive_chars_per_s"]],
         "per_article_vs_tokenise": None,
         "incremental": {**inc, "computed": inc_stats["computed"], "cached": inc_stats["cached"],
                         "identical_to_full_recompute": identical},
@@ -336,11 +355,16 @@ def markdown(results: list[dict], snow: dict | None) -> str:
         runs = b.get("naive_runs_chars_per_s", [b["naive_chars_per_s"]])
         pa = r["per_article_vs_tokenise"]
         load = r["full_run"].get("load_average_1min") or [float("nan")] * 2
+        ratio = f"{r['ratio_vs_naive']:.1f}"
+        walls = r.get("timed_runs_wall_seconds", [])
+        if len(walls) > 1:
+            lo, hi = r["ratio_vs_naive_range"]
+            ratio += f" ({lo:.1f}–{hi:.1f} in {len(walls)} runs)"
         lines.append(
             f"| {r['size']:,} | {load[0]:.1f}, {load[1]:.1f} | {r['chars']:,} | "
             f"{b['naive_chars_per_s']:,.0f} ({' / '.join(f'{v:,.0f}' for v in runs)}) | "
             f"{b['tokenise_chars_per_s']:,.0f} | {r['whole_run_chars_per_s']:,.0f} | "
-            f"{r['ratio_vs_naive']:.1f} | {'' if pa is None else f'{pa:.2f}'} | "
+            f"{ratio} | {'' if pa is None else f'{pa:.2f}'} | "
             f"{r['memory_run']['peak_rss_bytes'] / gib:.2f} GiB | "
             f"{r['memory_run']['peak_worker_rss_bytes'] / gib:.2f} GiB | "
             f"{inc['computed']}, {inc['wall_seconds']:.0f} s (full run "
@@ -376,6 +400,10 @@ def markdown(results: list[dict], snow: dict | None) -> str:
         f"{r['full_run']['wall_seconds']:.1f} s)."
         for r in results if "memory_run" in r]
     lines += [""] + [
+        f"{r['size']:,} articles: the timed cold run, repeated in empty result caches, took "
+        + ", ".join(f"{w:.1f}" for w in r["timed_runs_wall_seconds"]) + " s."
+        for r in results if len(r.get("timed_runs_wall_seconds", [])) > 1]
+    lines += [""] + [
         f"{r['size']:,} articles: the per-article phase (workers, cache, assembly) took "
         f"{r['full_run']['stats'].get('per_article_wall_seconds', float('nan')):.1f} s of wall "
         f"time, the rest ({r['full_run']['wall_seconds']:.1f} s in all) is start-up and the "
@@ -396,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20250704)
     parser.add_argument("--jobs", type=int, default=None, help="framing analyze --jobs")
     parser.add_argument("--n-boot", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed cold runs per size, each in an empty result cache")
     parser.add_argument("--verify-max", type=int, default=1000,
                         help="largest size whose incremental output is compared byte for byte")
     parser.add_argument("--workdir", default=None, help="where corpora are built (tmp)")
@@ -403,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-snowfast", action="store_true")
     parser.add_argument("--markdown", default=None, help="also write the table here")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
     results = []
