@@ -9,6 +9,7 @@ were added (which must recompute those articles only).
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -84,6 +85,10 @@ def test_two_local_workers_give_the_same_bytes(reference, tmp_path):
     # (framing.forked.beside); the serial reference wrote them itself
     assert result.stats["written_beside"] == ["paragraph_topics", "paragraphs"]
     _same_tree(reference["full_ref"], result.out_dir)
+    # files hashed by background threads as each was finished (framing.filehash), some of
+    # them written by the forked processes: the manifest holds the bytes' digests
+    for name, digest in result.manifest["files"].items():
+        assert hashlib.sha256((result.out_dir / name).read_bytes()).hexdigest() == digest, name
 
 
 def test_dask_local_cluster_gives_the_same_bytes(reference, tmp_path):
@@ -237,8 +242,6 @@ def test_cache_folds_repeated_ids_and_gives_them_back(tmp_path):
 def test_cache_stores_lists_of_strings_joined_and_gives_them_back():
     # A list of strings is stored as one joined UTF-8 run after the header; a list holding
     # the separator, or anything but strings, stays JSON, and both come back as they were.
-    import hashlib
-
     from framing.cache import (
         MAGIC,
         STRING_SEP,
@@ -271,7 +274,6 @@ def test_cache_stores_lists_of_strings_joined_and_gives_them_back():
 
 
 def test_cache_gives_packed_columns_back_to_the_bit_and_refuses_damaged_entries():
-    import hashlib
     import math
     import struct
 
