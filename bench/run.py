@@ -387,31 +387,52 @@ def markdown(results: list[dict], snow: dict | None) -> str:
                 cells.append(f"{st['seconds']:.1f} s ({rate:,.0f}/s)" if rate else
                              f"{st['seconds']:.1f} s")
         lines.append(f"| {r['size']:,} | " + " | ".join(cells) + " |")
-    lines += [""] + [
-        f"{r['size']:,} articles: generated in {r['corpus']['generate_seconds']:.1f} s; "
-        f"{r['corpus']['repeated_runs']:.1%} of its Han-run occurrences "
-        f"({r['corpus']['repeated_chars']:.1%} of their characters) occurred earlier in it."
-        for r in results if "corpus" in r]
-    lines += [""] + [
-        f"{r['size']:,} articles: the peak memory comes from a second cold run sampled every "
-        f"0.1 s, not from the timed one; the sampler used "
-        f"{r['memory_run']['sampler_cpu_seconds']:.1f} s of CPU and that run took "
-        f"{r['memory_run']['wall_seconds']:.1f} s (the timed run "
-        f"{r['full_run']['wall_seconds']:.1f} s)."
-        for r in results if "memory_run" in r]
-    lines += [""] + [
-        f"{r['size']:,} articles: the timed cold run, repeated in empty result caches, took "
-        + ", ".join(f"{w:.1f}" for w in r["timed_runs_wall_seconds"]) + " s."
-        for r in results if len(r.get("timed_runs_wall_seconds", [])) > 1]
-    lines += [""] + [
-        f"{r['size']:,} articles: the per-article phase (workers, cache, assembly) took "
-        f"{r['full_run']['stats'].get('per_article_wall_seconds', float('nan')):.1f} s of wall "
-        f"time, the rest ({r['full_run']['wall_seconds']:.1f} s in all) is start-up and the "
-        "corpus-wide stages." for r in results]
+    for note in SIZE_NOTES:  # one paragraph per note: a sentence per size it applies to
+        lines += [""] + [f"{r['size']:,} articles: {text}" for r in results
+                         if (text := note(r)) is not None]
     if snow:
         lines += ["", "Exact SnowNLP (bench/bench_snowfast.py):", "",
                   "```", snow.get("table", json.dumps(snow, indent=1)).rstrip(), "```"]
     return "\n".join(lines) + "\n"
+
+
+def _corpus_note(r: dict) -> str | None:
+    if "corpus" not in r:
+        return None
+    c = r["corpus"]
+    return (f"generated in {c['generate_seconds']:.1f} s; {c['repeated_runs']:.1%} of its "
+            f"Han-run occurrences ({c['repeated_chars']:.1%} of their characters) occurred "
+            "earlier in it.")
+
+
+def _memory_note(r: dict) -> str | None:
+    if "memory_run" not in r:
+        return None
+    m = r["memory_run"]
+    return ("the peak memory comes from a second cold run sampled every 0.1 s, not from the "
+            f"timed one; the sampler used {m['sampler_cpu_seconds']:.1f} s of CPU and that run "
+            f"took {m['wall_seconds']:.1f} s (the timed run "
+            f"{r['full_run']['wall_seconds']:.1f} s).")
+
+
+def _repeat_note(r: dict) -> str | None:
+    walls = r.get("timed_runs_wall_seconds", [])
+    if len(walls) < 2:
+        return None
+    return ("the timed cold run, repeated in empty result caches, took "
+            + ", ".join(f"{w:.1f}" for w in walls) + " s.")
+
+
+def _phase_note(r: dict) -> str:
+    full = r["full_run"]
+    return ("the per-article phase (workers, cache, assembly) took "
+            f"{full['stats'].get('per_article_wall_seconds', float('nan')):.1f} s of wall "
+            f"time, the rest ({full['wall_seconds']:.1f} s in all) is start-up and the "
+            "corpus-wide stages.")
+
+
+#: The notes under the tables, each a sentence per corpus size (None: not for that size).
+SIZE_NOTES = (_corpus_note, _memory_note, _repeat_note, _phase_note)
 
 
 STAGE_ORDER = ("decode", "convert (isolated)", "segment", "frames", "sentiment",
