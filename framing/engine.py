@@ -297,7 +297,7 @@ def warm_up(settings: StageSettings | None = None) -> None:
 #: Corpora of at least this many articles stop the fork server after their per-article
 #: phase (:func:`release_models`); below, its models (about 300 MiB) are a small part of
 #: what the run needs, and the server is kept for the next run, which then starts its
-#: workers at once instead of after the server's loading (2.2 s with the model caches built).
+#: workers at once instead of after the server's loading (1.6 s with the model caches built).
 STOP_SERVER_ARTICLES = 5000
 
 

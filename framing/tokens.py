@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import importlib.util
 import itertools
 import logging
+import marshal
 import operator
 import os
 import re
@@ -54,6 +56,7 @@ from typing import NamedTuple
 
 import jieba
 
+from framing.atomic import write_bytes
 from framing.errors import ConfigError
 from framing.filehash import file_sha256
 from framing.textview import analysis_view, count_han
@@ -98,7 +101,8 @@ def private_cache_dir() -> Path:
     """Return framing's private cache folder (created with mode 0700).
 
     ``$FRAMING_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/framing`` or ``~/.cache/framing``.
-    jieba's dictionary cache lives in its ``jieba`` subfolder, never in the shared temp folder.
+    jieba's dictionary cache (and framing's prepared dictionary, :func:`_load_prepared`)
+    lives in its ``jieba`` subfolder, never in the shared temp folder.
     That subfolder must belong to the user and is kept at mode 0700 (checked when the
     tokenizer starts), because jieba loads its cache with ``marshal``.
     """
@@ -128,6 +132,46 @@ def _check_private(folder: Path) -> None:
         )
     if st.st_mode & 0o077:
         folder.chmod(0o700)
+
+
+#: File names (in the private cache's ``jieba`` folder) of prepared dictionaries, and the
+#: version of their layout.
+PREPARED_PREFIX = "framing-prefix-dict-"
+PREPARED_FORMAT = 1
+
+
+def _load_prepared(path: Path, key: str) -> tuple[dict[str, int], int] | None:
+    """The prepared prefix dictionary ``(FREQ, total)`` stored under ``key``, or None when
+    the file is missing, was written for another key, or is damaged.
+
+    jieba reads its own cache with ``marshal.load`` on the open file, which fetches each of
+    its half a million entries from the file object (0.66 s here); ``marshal.loads`` on the
+    file's bytes takes 0.17 s. The private folder is checked first (:func:`_check_private`):
+    marshal data is trusted like code.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        # trusted like jieba's own cache: the folder is private (_check_private)
+        stored_key, freq, total = marshal.loads(data)  # noqa: S302
+    except (EOFError, ValueError, TypeError):
+        return None
+    if stored_key != key or not isinstance(freq, dict) or not isinstance(total, int):
+        return None
+    return freq, total
+
+
+def _save_prepared(path: Path, key: str, freq: dict[str, int], total: int) -> None:
+    """Store the prepared dictionary (atomically) and remove the ones of other keys."""
+    try:
+        write_bytes(path, marshal.dumps((key, freq, total)))
+        for old in path.parent.glob(f"{PREPARED_PREFIX}*.marshal"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only cache only costs speed
+        logging.getLogger(__name__).warning("could not store %s: %s", path, exc)
 
 
 def data_path(name: str) -> Path:
@@ -254,11 +298,32 @@ class Tokenizer:
             cache.mkdir(mode=0o700, exist_ok=True)
             _check_private(cache)
             tk.tmp_dir = str(cache)
-            tk.initialize()
-            for w in self._han_words:
-                tk.add_word(w, freq=max(DOMAIN_WORD_FREQ, tk.FREQ.get(w, 0) or 0))
+            # The prefix dictionary with the domain words added, as framing last built it
+            # for this jieba dictionary and these words (a worker's first 0.2 s instead of
+            # jieba's 0.7 s: see _load_prepared).
+            key = self._prepared_key(tk)
+            prepared = cache / f"{PREPARED_PREFIX}{key[:32]}.marshal"
+            state = _load_prepared(prepared, key)
+            if state is not None:
+                tk.FREQ, tk.total = state
+                tk.initialized = True
+            else:
+                tk.initialize()
+                for w in self._han_words:
+                    tk.add_word(w, freq=max(DOMAIN_WORD_FREQ, tk.FREQ.get(w, 0) or 0))
+                _save_prepared(prepared, key, tk.FREQ, tk.total)
             self._jieba = tk
         return self._jieba
+
+    def _prepared_key(self, tk: jieba.Tokenizer) -> str:
+        """What the prepared dictionary is made of: jieba's version and dictionary bytes,
+        the domain words and their frequency floor."""
+        h = hashlib.sha256(f"{PREPARED_FORMAT}\0{jieba.__version__}\0".encode())
+        with tk.get_dict_file() as fh:  # jieba's dictionary (5 MB: 7 ms to hash)
+            h.update(hashlib.sha256(fh.read()).digest())
+        h.update(f"\0{DOMAIN_WORD_FREQ}\0{self.hmm}\0".encode())
+        h.update("\n".join(self._han_words).encode("utf-8"))
+        return h.hexdigest()
 
     def _rjieba(self) -> object:
         """rjieba loaded with exactly this tokenizer's jieba dictionary.

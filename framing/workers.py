@@ -95,7 +95,7 @@ def fork_server() -> multiprocessing.context.BaseContext | None:
 
 def start_workers_early(options: RunOptions) -> None:
     """Start the fork server now when ``options`` will run local workers, so that it loads
-    the models (about 2 s; more the first time, when it builds their caches) while this
+    the models (about 1.6 s; more the first time, when it builds their caches) while this
     process imports its modules and reads the corpus instead of after. Starting it again
     does nothing."""
     import multiprocessing.forkserver

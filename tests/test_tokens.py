@@ -340,3 +340,54 @@ def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "rjieba" else real(name, *a))
     assert Tokenizer().backend == "jieba"
+
+
+# --------------------------------------------------------------------------- prepared dictionary
+
+
+def _jieba_state(tk: Tokenizer) -> tuple[dict[str, int], int]:
+    inner = tk._tk()
+    return inner.FREQ, inner.total
+
+
+def test_prepared_dictionary_equals_jiebas_own(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first tokenizer builds the prefix dictionary with jieba and stores it; the second
+    # reads the stored one. Both hold exactly jieba's FREQ and total with the domain words.
+    import jieba
+
+    from framing.tokens import PREPARED_PREFIX
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    built = _jieba_state(Tokenizer())
+    files = list((tmp_path / "cache" / "jieba").glob(f"{PREPARED_PREFIX}*"))
+    assert len(files) == 1
+    read = _jieba_state(Tokenizer())
+    assert read == built
+    reference = jieba.Tokenizer()
+    reference.tmp_dir = str(tmp_path / "cache" / "jieba")
+    reference.initialize()
+    for w in Tokenizer()._han_words:
+        reference.add_word(w, freq=max(2000, reference.FREQ.get(w, 0) or 0))
+    assert read == (reference.FREQ, reference.total)
+
+
+def test_prepared_dictionary_damaged_or_other_words(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from framing.tokens import PREPARED_PREFIX
+
+    monkeypatch.setenv("FRAMING_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "jieba"
+    good = _jieba_state(Tokenizer())
+    (stored,) = folder.glob(f"{PREPARED_PREFIX}*")
+    stored.write_bytes(stored.read_bytes()[:1000])  # cut short: rebuilt, not trusted
+    assert _jieba_state(Tokenizer()) == good
+    assert stored.stat().st_size > 1_000_000
+    # Other domain words: another file, and the old one is removed.
+    terms = tmp_path / "terms.csv"
+    terms.write_text("term\n冷啟動核競賽\n", encoding="utf-8")
+    custom = Tokenizer(terms)
+    assert "冷启动核竞赛" in custom._tk().FREQ
+    (other,) = folder.glob(f"{PREPARED_PREFIX}*")
+    assert other != stored
+    assert "冷启动核竞赛" not in _jieba_state(Tokenizer())[0]

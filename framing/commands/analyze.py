@@ -81,7 +81,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     options = RunOptions(jobs=args.jobs, scheduler=args.scheduler, cache=not args.no_cache,
                          cache_dir=args.cache_dir, progress=sys.stderr.isatty())
     t0 = time.perf_counter()
-    # The fork server loads the models (about 2 s) while this process imports the stages
+    # The fork server loads the models (about 1.6 s) while this process imports the stages
     # and reads the corpus.
     start_workers_early(options)
     from framing import atomic
