@@ -321,17 +321,81 @@ def release_models(stop_server: bool = True) -> None:
     memory.trim()
 
 
-@functools.lru_cache(maxsize=1)
-def code_hash() -> str:
-    """SHA-256 over framing's own source and data files (path and bytes of each, sorted).
+#: Modules whose code makes the per-article results: the cache key hashes them and every
+#: framing module they import (:func:`result_modules`).
+RESULT_CODE_ROOTS = ("framing.engine",)
 
-    Part of every cache key, so results cached by one version of the code are never reused
-    by another, even between two commits that share a version number.
+
+def _module_file(root: Path, name: str) -> Path | None:
+    """The source file of module ``name`` (``framing.x.y``) in the package folder ``root``."""
+    parts = name.split(".")[1:]
+    for path in (root.joinpath(*parts).with_suffix(".py") if parts else None,
+                 root.joinpath(*parts, "__init__.py")):
+        if path is not None and path.is_file():
+            return path
+    return None
+
+
+def _framing_imports(path: Path) -> set[str]:
+    """framing modules imported anywhere in a source file (function bodies included)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "framing")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                and node.module.split(".")[0] == "framing":
+            found.add(node.module)
+            # ``from framing import tokens`` imports a module, not a name
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found
+
+
+def result_modules(root: Path | None = None) -> list[str]:
+    """The framing modules the per-article results can depend on, sorted: those of
+    :data:`RESULT_CODE_ROOTS` and, transitively, every framing module any of them imports
+    (read from the source, so imports inside functions count, whether or not they run).
+
+    The corpus-wide stages (topics, timeline, comparisons), the writers, the figures and
+    the command line are outside it, so a release that changes only them keeps every cached
+    result. ``tests/test_engine.py`` checks that a process computing articles imports no
+    framing module outside this list.
     """
-    root = Path(__file__).resolve().parent
+    root = root or Path(__file__).resolve().parent
+    seen: set[str] = set()
+    todo = ["framing", *RESULT_CODE_ROOTS]
+    while todo:
+        name = todo.pop()
+        path = _module_file(root, name)
+        if name in seen or path is None:  # a name imported from a module, not a module
+            continue
+        seen.add(name)
+        todo.extend(_framing_imports(path))
+    return sorted(seen)
+
+
+@functools.lru_cache(maxsize=4)
+def code_hash(root: Path | None = None) -> str:
+    """SHA-256 over the code and data the per-article results are made with: the source of
+    each of :func:`result_modules` and every file of framing that is not Python source (its
+    data: codebook, lexicon, dictionaries), each as its path and its bytes, sorted.
+
+    Part of every cache key, so results cached by one version of that code are never reused
+    by another, even between two commits that share a version number; a change to the
+    corpus-wide stages, the writers or the command line leaves it unchanged.
+
+    Parameters
+    ----------
+    root : path, optional
+        The package folder (default: this installed ``framing``).
+    """
+    root = root or Path(__file__).resolve().parent
+    files = [_module_file(root, name) for name in result_modules(root)]
+    files += [p for p in root.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+              and "__pycache__" not in p.relative_to(root).parts]
     h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()
-                       and "__pycache__" not in p.parts and p.suffix != ".pyc"):
+    for path in sorted({p for p in files if p is not None}):
         h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
@@ -339,8 +403,8 @@ def code_hash() -> str:
 
 def fingerprint(settings: StageSettings) -> str:
     """Hash of everything besides the article that the per-article results depend on:
-    result format, library versions, framing's code and data (:func:`code_hash`), codebook,
-    dictionaries and sentiment lexicon."""
+    result format, library versions, the code and data of framing that make them
+    (:func:`code_hash`), codebook, dictionaries and sentiment lexicon."""
     from framing.pipeline import package_versions
     from framing.sentiment import lexicon_metadata
     from framing.tokens import default_tokenizer

@@ -199,6 +199,55 @@ def test_codebook_change_misses_the_cache(reference, tmp_path):
     assert run.stats["cached"] == 0 and run.stats["computed"] == run.stats["articles"]
 
 
+def test_code_hash_follows_only_the_code_that_makes_the_results(tmp_path):
+    """The cache key hashes the modules the per-article function is made of, and framing's
+    data: an edit to a corpus-wide stage keeps every cached result, one to a per-article
+    module or a data file does not."""
+    from framing.engine import code_hash, result_modules
+
+    package = Path(__file__).resolve().parents[1] / "framing"
+    root = tmp_path / "framing"
+    shutil.copytree(package, root, ignore=shutil.ignore_patterns("__pycache__"))
+    modules = result_modules(root)
+    assert {"framing.engine", "framing.tokens", "framing.snowfast", "framing.frames",
+            "framing.cache"} <= set(modules)
+    assert not {"framing.topics", "framing.timeline", "framing.compare", "framing.analyze",
+                "framing.spool", "framing.cli"} & set(modules)
+    before = code_hash(root)
+
+    def edit(rel: str) -> str:
+        with (root / rel).open("a", encoding="utf-8") as fh:
+            fh.write("\n# edited\n")
+        return code_hash.__wrapped__(root)
+
+    assert edit("topics.py") == before
+    assert edit("commands/analyze.py") == before
+    changed = edit("tokens.py")
+    assert changed != before
+    assert edit("data/domain_terms.csv") not in (before, changed)
+
+
+def test_computing_articles_imports_only_the_hashed_modules():
+    """The cache key's list of modules is read from the source (:func:`result_modules`);
+    a process that loads the models and computes articles of both scripts, and stores and
+    reads their results, imports no framing module outside that list (an import by name at
+    run time would otherwise escape the key)."""
+    recs = synthetic.synthetic_articles(seed=3, articles_per_cell=1)  # both scripts
+    texts = json.dumps([[r["doc_id"], r["title"], r["text"]] for r in recs])
+    code = ("import json, sys\n"
+            "from framing import engine\n"
+            "from framing.cache import decode, encode\n"
+            "from framing.codebook import load_codebook\n"
+            "engine.warm_up()\n"
+            f"tasks = [engine.ArticleTask(*t) for t in json.loads({texts!r})]\n"
+            "settings = engine.StageSettings(load_codebook(None))\n"
+            "for result in engine.run_articles(tasks, settings):\n"
+            "    assert decode(*encode(result)) is not None\n"
+            "used = {m for m in sys.modules if m == 'framing' or m.startswith('framing.')}\n"
+            "print(sorted(used - set(engine.result_modules())))\n")
+    assert _fresh_python(code).strip().splitlines()[-1] == "[]"
+
+
 def test_task_key_separates_fields():
     from framing.engine import ArticleTask
 
