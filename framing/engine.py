@@ -298,6 +298,8 @@ def warm_up(settings: StageSettings | None = None) -> None:
 #: phase (:func:`release_models`); below, its models (about 300 MiB) are a small part of
 #: what the run needs, and the server is kept for the next run, which then starts its
 #: workers at once instead of after the server's loading (1.6 s with the model caches built).
+#: The same size decides whether a run gives freed memory back after its corpus-wide stages
+#: (:func:`framing.memory.trimming`).
 STOP_SERVER_ARTICLES = 5000
 
 

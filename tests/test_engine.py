@@ -495,6 +495,41 @@ def test_released_models_load_again_and_cut_the_same_tokens():
     assert isinstance(memory.trim(), bool)
 
 
+def test_trimming_off_leaves_garbage_to_the_collector_and_restores_the_setting():
+    """Inside memory.trimming(False), trim() collects nothing (a small run skips those
+    collections); the setting in force before the block comes back after it, also when
+    the blocks nest."""
+    import gc
+    import weakref
+
+    from framing import memory
+
+    class Node:
+        pass
+
+    def cycle() -> weakref.ref:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # only the cycle collector frees them
+        return weakref.ref(a)
+
+    gc.disable()  # no automatic collection between the steps below
+    try:
+        with memory.trimming(False):
+            ref = cycle()
+            assert memory.trim() is False
+            assert ref() is not None
+            with memory.trimming(True):
+                memory.trim()
+                assert ref() is None
+            ref = cycle()
+            memory.trim()
+            assert ref() is not None  # off again after the inner block
+        memory.trim()  # on again after the outer one
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
 def _fresh_python(code: str) -> str:
     """What ``code`` prints when run by a new Python process (as the fork server is)."""
     import sys
