@@ -18,7 +18,8 @@ from framing import __version__
 from framing.errors import FramingError
 
 #: Modules in ``framing.commands`` whose ``register(subparsers)`` adds sub-commands.
-COMMAND_MODULES = ("corpus", "analyze", "report", "frames", "sentiment", "terms", "timeline")
+COMMAND_MODULES = ("corpus", "analyze", "report", "frames", "sentiment", "terms", "timeline",
+                   "cache")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -573,6 +573,12 @@ def analyse_articles(articles: Iterable[object], settings: StageSettings,
     settings_hash = fingerprint(settings)
     keys = [task_key(t, settings_hash) for t in tasks]
     store = ResultCache(options.cache_dir) if options.cache else None
+    if store is not None:
+        from framing import __version__
+
+        codebook = settings.codebook
+        store.use(settings_hash, __version__,
+                  f"{codebook.version} ({codebook.sha256[:12]})")  # type: ignore[attr-defined]
     info = {"engine": "none", "workers": 0}
     if sink is not None and hasattr(sink, "renderer"):
         try:
