@@ -194,9 +194,18 @@ CORPUS_WIDE_MODULES = ("compare", "frames", "measures", "sentiment", "terms", "t
                        "topics", "validate")
 
 
-def _import_corpus_wide_modules() -> None:
-    for name in CORPUS_WIDE_MODULES:
+#: Modules of the figures, imported with them when the run draws figures; their set-up
+#: (matplotlib, seaborn, the CJK font: about 1.5 s) is done then too.
+FIGURE_MODULES = ("figures_frames", "figures_sentiment", "figures_terms", "figures_timeline")
+
+
+def _import_corpus_wide_modules(figures: bool = False) -> None:
+    for name in (*CORPUS_WIDE_MODULES, *(FIGURE_MODULES if figures else ())):
         importlib.import_module(f"framing.{name}")
+    if figures:
+        from framing import plotting
+
+        plotting.setup()
 
 
 def run_stages(corpus: Corpus, config: Config, options: RunOptions | None = None,
@@ -256,7 +265,13 @@ def _run_stages(corpus: Corpus, config: Config, options: RunOptions | None,
         # The corpus-wide stages' modules (scikit-learn and SciPy among them: about 0.8 s)
         # are imported by a thread while the workers analyse the articles, not before they
         # start. (A serial run computes here: it imports them when it needs them.)
-        importer = threading.Thread(target=_import_corpus_wide_modules, daemon=True)
+        # The cache key's code hash (which parses framing's source with ast) is computed
+        # first: on Python 3.11 two threads building ASTs at once can fail with "AST
+        # constructor recursion depth mismatch", and matplotlib's set-up calls
+        # ast.literal_eval. (code_hash keeps its result for the process.)
+        engine.code_hash()
+        importer = threading.Thread(target=_import_corpus_wide_modules,
+                                    args=(config.figures,), daemon=True)
         importer.start()
     codebook = codebook_lib.load_codebook(config.codebook)
     # On disk while the articles are analysed (a few KB per article), read back for topics.
@@ -656,7 +671,8 @@ def analyze(corpus_dir: str | Path, out_dir: str | Path = "results",
         if config.figures:
             # the spooled tables (frame_scores for the article heat maps) are read back
             write_figures(Tables(tables, {name: stage / files[name] for name in spooled}),
-                          stage / "figures", load_codebook(config.codebook), scorer["column"])
+                          stage / "figures", load_codebook(config.codebook), scorer["column"],
+                          jobs=engine.local_jobs(options))
         clock.lap("figures")
         package = schema.datapackage({**tables, **spooled}, schema.package_name(corpus_path),
                                      files)

@@ -28,7 +28,8 @@ def _frame_labels(codebook: Codebook | None, frames: list[str]) -> list[str]:
     return [labels.get(f, f) for f in frames]
 
 
-def _frame_order(codebook: Codebook | None, present: list[str]) -> list[str]:
+def frame_order(codebook: Codebook | None, present: list[str]) -> list[str]:
+    """The frames ``present``, in the codebook's order (the others after them, sorted)."""
     if codebook is None:
         return sorted(present)
     order = [f for f in codebook.frame_ids if f in present]
@@ -62,7 +63,7 @@ def plot_outlet_frames(
     import seaborn as sns
 
     plotting.setup()
-    frames = _frame_order(codebook, list(outlet_table["frame"].unique()))
+    frames = frame_order(codebook, list(outlet_table["frame"].unique()))
     outlets = sorted(outlet_table["outlet"].unique())
     palette = sns.color_palette("colorblind", max(len(outlets), 1))
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.45 * len(frames) + 1.8), sharey=True)
@@ -101,6 +102,7 @@ def plot_article_frames(
     out_dir: str | Path,
     outlets: dict[str, str] | None = None,
     stem_prefix: str = "frames_by_paragraph_",
+    frame_rows: list[str] | None = None,
 ) -> list[Path]:
     """One heat map per article: frames (rows) × paragraphs (columns), colour = weight.
 
@@ -117,6 +119,10 @@ def plot_article_frames(
         doc_id → outlet, for the titles.
     stem_prefix : str
         Files are ``<stem_prefix><doc_id>.png`` / ``.svg``.
+    frame_rows : list of str, optional
+        The rows, in order (default: :func:`frame_order` of the frames in ``frame_scores``;
+        :func:`framing.report.write_figures` gives each article's drawing the order of all
+        the articles it draws).
 
     Returns
     -------
@@ -128,7 +134,8 @@ def plot_article_frames(
     plotting.setup()
     outlets = outlets or {}
     paths: list[Path] = []
-    frames = _frame_order(codebook, list(frame_scores["frame"].unique()))
+    frames = (list(frame_rows) if frame_rows is not None
+              else frame_order(codebook, list(frame_scores["frame"].unique())))
     labels = _frame_labels(codebook, frames)
     para_idx = paragraphs.set_index(["doc_id", "para_id"])
     for doc_id, part in frame_scores.groupby("doc_id", sort=True):

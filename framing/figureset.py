@@ -22,7 +22,7 @@ from pathlib import Path
 from framing import atomic
 from framing.analyze import DEFAULT_SEED, Config, run_stages, sort_table
 from framing.corpus import load_corpus
-from framing.engine import RunOptions
+from framing.engine import RunOptions, local_jobs
 from framing.errors import FramingError
 from framing.pipeline import RUN_MANIFEST, check_ledger, corpus_hash, dump_json, package_versions
 
@@ -91,7 +91,8 @@ def write_report(
     corpus = load_corpus(corpus_path, progress=progress)
     if not config.skip_bad:
         check_ledger(corpus)
-    tables, provenance, _stats = run_stages(corpus, config, RunOptions(progress=progress))
+    options = RunOptions(progress=progress)
+    tables, provenance, _stats = run_stages(corpus, config, options)
     # Sorted exactly as framing analyze sorts them, so the figures are the same.
     tables = {name: sort_table(name, df) for name, df in sorted(tables.items())}
 
@@ -100,7 +101,8 @@ def write_report(
 
     scorer = provenance["figure_scorer"]
     with atomic.staged_dir(out_path, RUN_MANIFEST) as stage:
-        write_figures(tables, stage, load_codebook(config.codebook), scorer["column"])
+        write_figures(tables, stage, load_codebook(config.codebook), scorer["column"],
+                      jobs=local_jobs(options))
         files = {
             p.relative_to(stage).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(stage.rglob("*")) if p.is_file()

@@ -277,6 +277,24 @@ def test_sort_table_skips_only_what_is_already_in_order(rows: list[tuple], preso
     pd.testing.assert_frame_equal(sort_table("tokens", df), want)
 
 
+def test_figures_drawn_by_two_processes_are_the_files_of_one(lib_run, tmp_path, monkeypatch):
+    # write_figures shares the drawings among forked processes: the same files, byte for
+    # byte, and the same list of paths in the same order as when one process draws them all.
+    from framing import report
+    from framing.codebook import load_codebook
+
+    monkeypatch.setattr(report, "ARTICLE_FIGURES", 1)
+    drawn = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}"
+        paths = report.write_figures(lib_run.tables, out, load_codebook(None),
+                                     "sentiment_lexicon", jobs=jobs)
+        drawn[jobs] = [(p.relative_to(out).as_posix(), p.read_bytes()) for p in paths]
+    assert len(drawn[1]) >= 10
+    assert [name for name, _ in drawn[2]] == [name for name, _ in drawn[1]]
+    assert drawn[2] == drawn[1]
+
+
 def test_article_figures_are_drawn_for_the_first_articles_only(lib_run, tmp_path, monkeypatch):
     # A large corpus gets the frames-by-paragraph figure of its first ARTICLE_FIGURES
     # articles, not one per article; frame_scores (written piece by piece) is read back
